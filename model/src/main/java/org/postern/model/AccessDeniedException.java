@@ -1,0 +1,12 @@
+package org.postern.model;
+
+/** The caller may not do this. Front ends that must not reveal existence answer as for not-found. */
+public final class AccessDeniedException extends PosternException {
+    public AccessDeniedException(String message) {
+        super(message);
+    }
+
+    public AccessDeniedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,46 @@
+package org.postern.model;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one redaction helper: everything that may reach a log passes through here. Addresses
+ * keep only their domain; secrets and content are never shown at all.
+ */
+public final class Redact {
+    private static final String HIDDEN = "[redacted]";
+    // Anything that looks like local@domain, including angle-bracketed and quoted forms.
+    private static final Pattern ADDRESS_LIKE =
+            Pattern.compile("[^\\s<>\"'(),;:@\\[\\]]+@([A-Za-z0-9.-]+\\.[A-Za-z0-9-]+)");
+
+    private Redact() {}
+
+    public static String address(EmailAddress address) {
+        return address == null ? "***" : "***@" + address.domain().ascii();
+    }
+
+    /** Redacts a raw, possibly malformed address string without trusting it to parse. */
+    public static String address(String raw) {
+        if (raw == null) {
+            return "***";
+        }
+        int at = raw.lastIndexOf('@');
+        if (at < 0 || at == raw.length() - 1) {
+            return "***";
+        }
+        String domain = raw.substring(at + 1).replaceAll("[^A-Za-z0-9.-]", "");
+        return "***@" + domain;
+    }
+
+    /** Masks every address-like run inside free text (log messages written by libraries included). */
+    public static String text(String text) {
+        if (text == null || text.indexOf('@') < 0) {
+            return text;
+        }
+        return ADDRESS_LIKE.matcher(text).replaceAll("***@$1");
+    }
+
+    /** For secrets, tokens, passwords, subjects and bodies: only the fact that there was one. */
+    public static String secret(Object ignored) {
+        return HIDDEN;
+    }
+}

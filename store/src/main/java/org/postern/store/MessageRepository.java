@@ -1,0 +1,40 @@
+package org.postern.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.postern.access.Scope;
+import org.postern.model.MailboxId;
+import org.postern.model.MessageId;
+import org.postern.model.UserId;
+
+/** Message index rows. UIDs and MODSEQs are allocated atomically from the mailbox row. */
+public interface MessageRepository {
+    /**
+     * Adds a message to a mailbox in scope, taking the mailbox's UIDNEXT as its UID and a new
+     * MODSEQ; both counters advance in the same transaction.
+     * @throws org.postern.model.NotFoundException if the mailbox is not in scope
+     */
+    StoredMessage append(Scope scope, MailboxId mailbox, NewMessage message);
+
+    Optional<StoredMessage> byId(Scope scope, MessageId id);
+
+    /** Live (not soft-deleted) messages of a mailbox, by UID ascending. */
+    List<StoredMessage> list(Scope scope, MailboxId mailbox);
+
+    /** Every message of an owner, deleted or not: for verification, export and erasure. */
+    List<StoredMessage> listByOwner(Scope scope, UserId owner);
+
+    /** Replaces the flags and gives the message a new MODSEQ. @return the new row, empty when not in scope */
+    Optional<StoredMessage> setFlags(Scope scope, MessageId id, Set<String> flags);
+
+    /** Soft delete: the row and blob stay until {@link #purge}. */
+    boolean markDeleted(Scope scope, MessageId id, Instant at);
+
+    /** Soft-deleted messages whose deletion is older than {@code before}. */
+    List<StoredMessage> deletedBefore(Scope scope, Instant before);
+
+    /** Removes the row for good (the caller deletes the blob after this commits). */
+    boolean purge(Scope scope, MessageId id);
+}

@@ -1,0 +1,27 @@
+package org.postern.store;
+
+/**
+ * The metadata database. All access goes through {@link #inTransaction}: the work sees one
+ * consistent state and is committed durably (synchronous commit) before this method returns, or
+ * rolled back entirely if it throws.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    /** A unit of work against the repositories of one transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Repositories repositories);
+    }
+
+    /**
+     * Runs {@code work} in one transaction.
+     * @throws org.postern.model.UnavailableException when the database fails; nothing was committed
+     */
+    <T> T inTransaction(Work<T> work);
+
+    /** Which backend this is, for logs and the operator ("sqlite", "postgresql"). */
+    String backendName();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package org.postern.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.postern.access.Scope;
+import org.postern.model.EmailAddress;
+import org.postern.model.Role;
+import org.postern.model.TenantId;
+import org.postern.model.UserId;
+
+/** Accounts. Logins are unique server-wide. */
+public interface UserRepository {
+    /** @throws org.postern.model.ConflictException if the login is taken */
+    User create(Scope scope, TenantId tenant, EmailAddress login, Role role, String passwordHash);
+
+    Optional<User> byId(Scope scope, UserId id);
+
+    Optional<User> byLogin(Scope scope, EmailAddress login);
+
+    List<User> list(Scope scope);
+
+    /** @return false when the user is not in scope */
+    boolean setDisabled(Scope scope, UserId id, boolean disabled);
+
+    boolean setPasswordHash(Scope scope, UserId id, String passwordHash);
+}
