@@ -1,0 +1,299 @@
+package org.postern.mail.directory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.postern.access.AccessPolicy;
+import org.postern.access.Caller;
+import org.postern.access.Scope;
+import org.postern.crypto.PasswordHasher;
+import org.postern.mail.keys.DataKeys;
+import org.postern.mail.keys.FieldSealer;
+import org.postern.model.AccessDeniedException;
+import org.postern.model.ConflictException;
+import org.postern.model.DomainName;
+import org.postern.model.EmailAddress;
+import org.postern.model.InvalidInputException;
+import org.postern.model.NotFoundException;
+import org.postern.model.Redact;
+import org.postern.model.Role;
+import org.postern.model.SpecialUse;
+import org.postern.model.UserId;
+import org.postern.store.Address;
+import org.postern.store.Domain;
+import org.postern.store.MetadataStore;
+import org.postern.store.Repositories;
+import org.postern.store.Tenant;
+import org.postern.store.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tenants, domains, users and addresses: the operations the admin CLI, and later the API, call.
+ * Each call names its {@link Caller}; the {@link AccessPolicy} turns that into the scope every
+ * repository call is limited to.
+ */
+public final class Directory {
+    public static final String DEFAULT_TENANT = "default";
+    public static final int MAX_NOTE_CHARS = 500;
+    static final String NOTE_FIELD = "address-note";
+    private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
+    private static final Logger LOG = LoggerFactory.getLogger(Directory.class);
+
+    private final MetadataStore store;
+    private final AccessPolicy policy;
+    private final DataKeys dataKeys;
+    private final FieldSealer sealer;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+
+    public Directory(MetadataStore store, AccessPolicy policy, DataKeys dataKeys, FieldSealer sealer,
+            PasswordHasher hasher, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.dataKeys = dataKeys;
+        this.sealer = sealer;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    // ---- tenants
+
+    public Tenant addTenant(Caller caller, String name) {
+        Scope scope = policy.scopeFor(caller);
+        if (!scope.isServerWide()) {
+            throw new AccessDeniedException("only server administrators create tenants");
+        }
+        String checked = checkTenantName(name);
+        Tenant t = store.inTransaction(tx -> tx.tenants().create(scope, checked));
+        LOG.info("event=tenant.created tenant={}", t.id());
+        return t;
+    }
+
+    public List<Tenant> tenants(Caller caller) {
+        Scope scope = policy.scopeFor(caller);
+        return store.inTransaction(tx -> tx.tenants().list(scope));
+    }
+
+    private static String checkTenantName(String name) {
+        if (name == null || !TENANT_NAME.matcher(name).matches()) {
+            throw new InvalidInputException(
+                    "tenant name must be 1-64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit");
+        }
+        return name;
+    }
+
+    /** The named tenant, or the default tenant (created on first use) when no name is given. */
+    private Tenant tenantFor(Repositories tx, Scope scope, Optional<String> name) {
+        if (name.isPresent()) {
+            return tx.tenants().byName(scope, name.get())
+                    .orElseThrow(() -> new NotFoundException("no such tenant: " + name.get()));
+        }
+        Optional<Tenant> existing = tx.tenants().byName(scope, DEFAULT_TENANT);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (!scope.isServerWide()) {
+            throw new NotFoundException("no such tenant: " + DEFAULT_TENANT);
+        }
+        return tx.tenants().create(scope, DEFAULT_TENANT);
+    }
+
+    // ---- domains
+
+    public Domain addDomain(Caller caller, DomainName name, Optional<String> tenantName) {
+        Scope scope = policy.scopeFor(caller);
+        Domain d = store.inTransaction(tx -> {
+            Tenant tenant = tenantFor(tx, scope, tenantName);
+            return tx.domains().add(policy.tenantScope(caller, tenant.id()), tenant.id(), name);
+        });
+        LOG.info("event=domain.added domain={} tenant={}", d.name(), d.tenantId());
+        return d;
+    }
+
+    public List<Domain> domains(Caller caller) {
+        Scope scope = policy.scopeFor(caller);
+        return store.inTransaction(tx -> tx.domains().list(scope));
+    }
+
+    /**
+     * Stops hosting a domain. Refused while active users or addresses remain on it: removing the
+     * domain would otherwise silently start refusing their mail. Revoked addresses stay recorded,
+     * so none of them can be created again if the domain comes back.
+     */
+    public void removeDomain(Caller caller, DomainName name) {
+        Scope scope = policy.scopeFor(caller);
+        store.inTransaction(tx -> {
+            Domain d = tx.domains().byName(scope, name).orElseThrow(() -> new NotFoundException("no such domain: " + name));
+            long users = tx.users().list(scope).stream()
+                    .filter(u -> u.login().domain().equals(name) && !u.disabled()).count();
+            long active = tx.addresses().list(scope, Optional.empty()).stream()
+                    .filter(a -> a.address().domain().equals(name) && a.isActive()).count();
+            if (users > 0 || active > 0) {
+                throw new ConflictException("domain " + name + " still has " + users + " active users and " + active
+                        + " active addresses; disable the users and revoke the addresses first");
+            }
+            return tx.domains().remove(scope, d.name());
+        });
+        LOG.info("event=domain.removed domain={}", name);
+    }
+
+    // ---- users
+
+    /**
+     * Creates an account on a hosted domain, in that domain's tenant, with its data key, its
+     * special-use mailboxes and its login as its first address: all in one transaction.
+     */
+    public User addUser(Caller caller, EmailAddress login, Role role, char[] password) {
+        PasswordPolicy.check(password);
+        Scope broadest = policy.scopeFor(caller);
+        if (caller instanceof Caller.User u && role.compareTo(u.role()) > 0) {
+            throw new AccessDeniedException("cannot grant a role above one's own");
+        }
+        String hash = hasher.hash(password);
+        User created = store.inTransaction(tx -> {
+            Domain domain = tx.domains().byName(broadest, login.domain())
+                    .orElseThrow(() -> new NotFoundException("domain " + login.domain() + " is not hosted here"));
+            Scope tenantScope = policy.tenantScope(caller, domain.tenantId());
+            if (role == Role.SERVER_ADMIN && !broadest.isServerWide()) {
+                throw new AccessDeniedException("only server administrators create server administrators");
+            }
+            User user = tx.users().create(tenantScope, domain.tenantId(), login, role, hash);
+            dataKeys.createFor(tx, tenantScope, user.tenantId(), user.id());
+            for (SpecialUse use : SpecialUse.values()) {
+                tx.mailboxes().create(tenantScope, user.tenantId(), user.id(), use.defaultName(), Optional.of(use));
+            }
+            tx.addresses().create(tenantScope, user.tenantId(), user.id(), login, null);
+            return user;
+        });
+        LOG.info("event=user.created user={} login={} role={}", created.id(), Redact.address(login), role.label());
+        return created;
+    }
+
+    public List<User> users(Caller caller) {
+        Scope scope = policy.scopeFor(caller);
+        return store.inTransaction(tx -> tx.users().list(scope));
+    }
+
+    public Optional<User> user(Caller caller, EmailAddress login) {
+        Scope scope = policy.scopeFor(caller);
+        return store.inTransaction(tx -> tx.users().byLogin(scope, login));
+    }
+
+    /** A disabled user cannot sign in and receives no mail; their data stays. */
+    public void setDisabled(Caller caller, EmailAddress login, boolean disabled) {
+        Scope scope = policy.scopeFor(caller);
+        store.inTransaction(tx -> {
+            User u = tx.users().byLogin(scope, login).orElseThrow(() -> new NotFoundException("no such user"));
+            return tx.users().setDisabled(scope, u.id(), disabled);
+        });
+        LOG.info("event=user.{} login={}", disabled ? "disabled" : "enabled", Redact.address(login));
+    }
+
+    // ---- addresses
+
+    public AddressView addAddress(Caller caller, EmailAddress ownerLogin, EmailAddress address, Optional<String> note) {
+        Optional<String> checkedNote = note.map(Directory::checkNote);
+        Scope scope = policy.scopeFor(caller);
+        User owner = store.inTransaction(tx -> tx.users().byLogin(scope, ownerLogin))
+                .orElseThrow(() -> new NotFoundException("no such user"));
+        Scope ownerScope = policy.userScope(caller, owner.tenantId(), owner.id());
+        // Sealing opens the owner's data key, which reads the database: do it before the write transaction.
+        byte[] sealedNote = checkedNote
+                .map(n -> sealer.sealText(owner.tenantId(), owner.id(), NOTE_FIELD, address.toString(), n))
+                .orElse(null);
+        Address created = store.inTransaction(tx -> {
+            Domain domain = tx.domains().byName(ownerScope, address.domain())
+                    .filter(d -> d.tenantId().equals(owner.tenantId()))
+                    .orElseThrow(() -> new NotFoundException("domain " + address.domain() + " is not hosted for this tenant"));
+            return tx.addresses().create(ownerScope, domain.tenantId(), owner.id(), address, sealedNote);
+        });
+        LOG.info("event=address.created address={} owner={}", Redact.address(address), owner.id());
+        return view(created, owner.login(), checkedNote);
+    }
+
+    /** Revokes an address for good: mail to it is refused from now on, and it can never be created again. */
+    public void revokeAddress(Caller caller, EmailAddress address) {
+        Scope scope = policy.scopeFor(caller);
+        store.inTransaction(tx -> {
+            Address a = tx.addresses().byAddress(scope, address).orElseThrow(() -> new NotFoundException("no such address"));
+            if (!a.isActive()) {
+                throw new ConflictException("address is already revoked");
+            }
+            return tx.addresses().revoke(scope, a.id(), clock.instant());
+        });
+        LOG.info("event=address.revoked address={}", Redact.address(address));
+    }
+
+    /** Addresses in the caller's scope, or only {@code owner}'s, with notes opened. */
+    public List<AddressView> addresses(Caller caller, Optional<EmailAddress> owner) {
+        Scope scope = policy.scopeFor(caller);
+        record Loaded(List<Address> addresses, Map<UserId, User> owners) {}
+        Loaded loaded = store.inTransaction(tx -> {
+            Optional<UserId> ownerId = Optional.empty();
+            if (owner.isPresent()) {
+                ownerId = Optional.of(tx.users().byLogin(scope, owner.get())
+                        .orElseThrow(() -> new NotFoundException("no such user")).id());
+            }
+            return new Loaded(tx.addresses().list(scope, ownerId),
+                    tx.users().list(scope).stream().collect(Collectors.toMap(User::id, Function.identity())));
+        });
+        List<AddressView> views = new ArrayList<>();
+        for (Address a : loaded.addresses()) {
+            User u = loaded.owners().get(a.ownerId());
+            Optional<String> note = Optional.ofNullable(a.sealedNote())
+                    .map(s -> sealer.openText(a.tenantId(), a.ownerId(), NOTE_FIELD, a.address().toString(), s));
+            views.add(view(a, u == null ? null : u.login(), note));
+        }
+        return views;
+    }
+
+    /**
+     * The account that mail for {@code address} goes to, if it is an active address of an active
+     * user on a hosted domain. Used at RCPT TO; there is no catch-all.
+     */
+    public Optional<Recipient> resolveRecipient(Caller caller, EmailAddress address) {
+        Scope scope = policy.scopeFor(caller);
+        return store.inTransaction(tx -> {
+            Optional<Domain> domain = tx.domains().byName(scope, address.domain());
+            Optional<Address> a = tx.addresses().byAddress(scope, address);
+            if (domain.isEmpty() || a.isEmpty() || !a.get().isActive()
+                    || !a.get().tenantId().equals(domain.get().tenantId())) {
+                return Optional.empty();
+            }
+            Optional<User> owner = tx.users().byId(scope, a.get().ownerId());
+            if (owner.isEmpty() || owner.get().disabled()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Recipient(a.get().tenantId(), a.get().ownerId(), a.get().id()));
+        });
+    }
+
+    /** Checks a password against the stored hash; for sign-in paths until the identity work lands. */
+    public Optional<User> verifyPassword(Caller caller, EmailAddress login, char[] password) {
+        Optional<User> user = user(caller, login);
+        boolean ok = user.isPresent() && !user.get().disabled() && hasher.verify(password, user.get().passwordHash());
+        Arrays.fill(password, '\0');
+        return ok ? user : Optional.empty();
+    }
+
+    private static String checkNote(String note) {
+        if (note.length() > MAX_NOTE_CHARS) {
+            throw new InvalidInputException("note must be at most " + MAX_NOTE_CHARS + " characters");
+        }
+        if (note.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+            throw new InvalidInputException("note must not contain control characters");
+        }
+        return note;
+    }
+
+    private static AddressView view(Address a, EmailAddress ownerLogin, Optional<String> note) {
+        return new AddressView(a.id(), a.address(), a.ownerId(), ownerLogin, a.state(), note, a.createdAt(), a.revokedAt());
+    }
+}

@@ -1,0 +1,141 @@
+package org.postern.mail.message;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import org.postern.access.Scope;
+import org.postern.model.BlobId;
+import org.postern.model.InvalidInputException;
+import org.postern.model.MailboxId;
+import org.postern.model.MessageId;
+import org.postern.model.NotFoundException;
+import org.postern.model.UnavailableException;
+import org.postern.store.Mailbox;
+import org.postern.store.MetadataStore;
+import org.postern.store.NewMessage;
+import org.postern.store.StoredMessage;
+import org.postern.store.blob.BlobRef;
+import org.postern.store.blob.BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a message into a mailbox, durably: the encrypted blob is written and fsynced first, then
+ * the index row is committed; only when this returns may a protocol say OK/250. If the commit
+ * fails the blob is removed again, so a failure leaves nothing half-stored behind (a crash
+ * between the two steps leaves an orphan blob, which {@code store verify} reports and purge removes).
+ */
+public final class MessageWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageWriter.class);
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final SummaryParser parser;
+    private final SummaryCodec summaries;
+    private final Clock clock;
+
+    public MessageWriter(MetadataStore store, BlobStore encryptedBlobs, SummaryParser parser, SummaryCodec summaries,
+            Clock clock) {
+        this.store = store;
+        this.blobs = encryptedBlobs;
+        this.parser = parser;
+        this.summaries = summaries;
+        this.clock = clock;
+    }
+
+    /**
+     * Appends a raw RFC 5322 message of at most {@code maxBytes} to {@code mailbox}.
+     * @throws InvalidInputException when the message is larger than {@code maxBytes} (nothing is kept)
+     * @throws NotFoundException when the mailbox is not in {@code scope}
+     */
+    public StoredMessage append(Scope scope, MailboxId mailboxId, InputStream raw, Set<String> flags,
+            Instant internalDate, long maxBytes) {
+        Mailbox mailbox = store.inTransaction(tx -> tx.mailboxes().byId(scope, mailboxId))
+                .orElseThrow(() -> new NotFoundException("no such mailbox"));
+        MessageId id = MessageId.random();
+        BlobRef ref = new BlobRef(mailbox.tenantId(), mailbox.ownerId(), BlobId.random());
+        long size;
+        MessageSummary summary;
+        try {
+            size = blobs.put(ref, new BoundedInputStream(raw, maxBytes));
+            // Parse from the stored (encrypted) copy: no plaintext is ever spooled to disk, and what
+            // is indexed is exactly what was kept.
+            try (InputStream stored = blobs.open(ref)) {
+                summary = parser.parse(stored);
+            }
+        } catch (TooLargeException e) {
+            deleteQuietly(ref);
+            throw new InvalidInputException("message exceeds the size limit of " + maxBytes + " bytes");
+        } catch (IOException e) {
+            deleteQuietly(ref);
+            throw new UnavailableException("could not store the message", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(ref);
+            throw e;
+        }
+        byte[] sealed = summaries.seal(mailbox.tenantId(), mailbox.ownerId(), id, summary);
+        try {
+            return store.inTransaction(tx -> tx.messages().append(scope, mailboxId,
+                    new NewMessage(id, flags, internalDate == null ? clock.instant() : internalDate, size, sealed,
+                            ref.blobId())));
+        } catch (RuntimeException e) {
+            deleteQuietly(ref);
+            throw e;
+        }
+    }
+
+    private void deleteQuietly(BlobRef ref) {
+        try {
+            blobs.delete(ref);
+        } catch (IOException | RuntimeException e) {
+            // The blob is an orphan now; store verify reports it and purge removes it.
+            LOG.warn("event=blob.orphaned blob={} reason={}", ref.blobId(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** Thrown inside the blob write when the client sends more than allowed. */
+    static final class TooLargeException extends IOException {
+        TooLargeException() {
+            super("message too large");
+        }
+    }
+
+    /** Counts bytes and fails as soon as the limit is passed, so an oversized message is never held. */
+    static final class BoundedInputStream extends FilterInputStream {
+        private final long max;
+        private long count;
+
+        BoundedInputStream(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        private void add(long n) throws TooLargeException {
+            count += n;
+            if (count > max) {
+                throw new TooLargeException();
+            }
+        }
+    }
+}
