@@ -1,0 +1,31 @@
+package org.postern.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RedactTest {
+    @Test
+    void everyAddressInFreeTextIsMasked() {
+        assertThat(Redact.text("from <alice@example.org> to bob.smith@mail.example.net, \"x\"@y.example"))
+                .isEqualTo("from <***@example.org> to ***@mail.example.net, \"x\"@y.example")
+                .doesNotContain("alice").doesNotContain("bob.smith");
+    }
+
+    @Test
+    void rawAddressesThatDoNotParseAreStillMasked() {
+        assertThat(Redact.address("weird\"local@example.org")).isEqualTo("***@example.org");
+        assertThat(Redact.address("no-domain@")).isEqualTo("***");
+        assertThat(Redact.address((String) null)).isEqualTo("***");
+    }
+
+    @Test
+    void textWithoutAddressesIsUnchanged() {
+        assertThat(Redact.text("event=user.created id=42")).isEqualTo("event=user.created id=42");
+    }
+
+    @Test
+    void secretsNeverShow() {
+        assertThat(Redact.secret("hunter2")).doesNotContain("hunter2");
+    }
+}
