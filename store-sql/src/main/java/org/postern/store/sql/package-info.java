@@ -1,0 +1,12 @@
+/**
+ * The metadata store on SQL: SQLite (embedded, the default) and PostgreSQL.
+ *
+ * <p>SECURITY: this package is exposed to values that came from users (addresses, mailbox names,
+ * flags, sealed bytes) but only ever as bound parameters: SQL text is built from constants and the
+ * column names of {@link org.postern.store.sql.ScopeFilter}, never from a value. It reaches the
+ * database and nothing else. Every query and change is limited by the caller's
+ * {@link org.postern.access.Scope}: a row outside it is treated exactly as a row that does not exist.
+ * Errors leave here without SQL text, bound values or credentials ({@link org.postern.store.sql.SqlErrors}),
+ * and nothing here logs row contents.
+ */
+package org.postern.store.sql;

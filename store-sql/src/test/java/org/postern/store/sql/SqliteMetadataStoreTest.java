@@ -1,0 +1,176 @@
+package org.postern.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.access.Scope;
+import org.postern.model.BlobId;
+import org.postern.model.MessageId;
+import org.postern.model.SpecialUse;
+import org.postern.store.Mailbox;
+import org.postern.store.MetadataStore;
+import org.postern.store.MetadataStoreContract;
+import org.postern.store.NewMessage;
+import org.postern.store.StoredMessage;
+import org.postern.store.Tenant;
+import org.postern.store.User;
+
+class SqliteMetadataStoreTest implements MetadataStoreContract {
+    @TempDir
+    Path dir;
+
+    private Path file;
+    private SqlMetadataStore store;
+
+    @BeforeEach
+    void open() {
+        file = dir.resolve("metadata.db");
+        store = SqlMetadataStore.openSqlite(file);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Override
+    public MetadataStore store() {
+        return store;
+    }
+
+    @Override
+    public MetadataStore reopen() {
+        store.close();
+        store = SqlMetadataStore.openSqlite(file);
+        return store;
+    }
+
+    @Test
+    void everyPooledConnectionIsDurableAndChecksForeignKeys() {
+        List<Map<String, Object>> seen = new ArrayList<>();
+        // Two handles at once: the pool has to hand out two different connections.
+        store.jdbiForTests().useHandle(first -> store.jdbiForTests().useHandle(second -> {
+            for (var h : List.of(first, second)) {
+                seen.add(Map.of(
+                        "journal_mode", h.createQuery("PRAGMA journal_mode").mapTo(String.class).one(),
+                        "synchronous", h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one(),
+                        "foreign_keys", h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one(),
+                        "busy_timeout", h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one()));
+            }
+        }));
+        assertThat(seen).hasSize(2).allSatisfy(p -> {
+            assertThat(p.get("journal_mode")).isEqualTo("wal");
+            assertThat(p.get("synchronous")).isEqualTo(2); // FULL
+            assertThat(p.get("foreign_keys")).isEqualTo(1);
+            assertThat(p.get("busy_timeout")).isEqualTo(SqlMetadataStore.SQLITE_BUSY_TIMEOUT_MILLIS);
+        });
+    }
+
+    @Test
+    void theDatabaseFileIsPrivate() throws Exception {
+        assertThat(store.backendName()).isEqualTo("sqlite");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void databaseErrorsCarryNoRowValues() {
+        ErrorHygiene.assertNoRowValuesLeak(store);
+    }
+
+    /** The server and the admin command line: two stores, each with its own pool, on one file. */
+    @Test
+    void twoStoresOnOneFileWriteConcurrently() throws Exception {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        int perWriter = 15;
+        try (SqlMetadataStore cli = SqlMetadataStore.openSqlite(file)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<StoredMessage>>> futures = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+                for (MetadataStore writer : List.of(store, cli, store, cli)) {
+                    Callable<List<StoredMessage>> task = () -> {
+                        start.await();
+                        List<StoredMessage> appended = new ArrayList<>();
+                        for (int i = 0; i < perWriter; i++) {
+                            writer.inTransaction(r -> r.tenants().create(server, MetadataStoreContract.unique("cli")));
+                            appended.add(writer.inTransaction(r -> r.messages().append(server, inbox.id(), message())));
+                        }
+                        return appended;
+                    };
+                    futures.add(pool.submit(task));
+                }
+                start.countDown();
+            }
+            Set<Long> uids = new HashSet<>();
+            for (Future<List<StoredMessage>> f : futures) {
+                f.get().forEach(m -> uids.add(m.uid()));
+            }
+            assertThat(uids).hasSize(4 * perWriter);
+            assertThat(cli.inTransaction((org.postern.store.Repositories r) -> r.messages().list(server, inbox.id()))).hasSize(4 * perWriter);
+        }
+    }
+
+    /** The same with a real second process, which is what the admin command line is. */
+    @Test
+    void anotherProcessWritesTheSameFileWhileThisOneDoes() throws Exception {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        int count = 25;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process other = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), SqliteWriterProcess.class.getName(), file.toString(),
+                inbox.id().toString(), Integer.toString(count))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("writer.log").toFile())
+                .start();
+        int mine = 0;
+        while (other.isAlive() || mine < count) {
+            store.inTransaction(r -> r.tenants().create(server, MetadataStoreContract.unique("server")));
+            store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+            mine++;
+            if (mine > 2000) {
+                break;
+            }
+        }
+        assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("writer.log"), StandardCharsets.UTF_8);
+        assertThat(other.exitValue()).as(log).isZero();
+        assertThat(log).contains("done " + count);
+        List<StoredMessage> all = store.inTransaction(r -> r.messages().list(server, inbox.id()));
+        assertThat(all).hasSize(mine + count);
+        assertThat(all.stream().map(StoredMessage::uid).distinct().count()).isEqualTo(mine + count);
+    }
+
+    private Mailbox sharedInbox() {
+        Scope server = MetadataStoreContract.server();
+        Tenant t = store.inTransaction(r -> r.tenants().create(server, MetadataStoreContract.unique("shared")));
+        User u = store.inTransaction(r -> r.users().create(server, t.id(), MetadataStoreContract.uniqueAddress(),
+                org.postern.model.Role.USER, MetadataStoreContract.HASH));
+        return store.inTransaction(r -> r.mailboxes().create(server, t.id(), u.id(), "INBOX",
+                Optional.of(SpecialUse.INBOX)));
+    }
+
+    private static NewMessage message() {
+        return new NewMessage(MessageId.random(), Set.of(), Instant.now(), 10, null, BlobId.random());
+    }
+}

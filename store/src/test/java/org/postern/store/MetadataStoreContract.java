@@ -1,0 +1,795 @@
+package org.postern.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.postern.access.AccessPolicy;
+import org.postern.access.Caller;
+import org.postern.access.Scope;
+import org.postern.model.AccessDeniedException;
+import org.postern.model.AddressId;
+import org.postern.model.BlobId;
+import org.postern.model.ConflictException;
+import org.postern.model.DomainName;
+import org.postern.model.EmailAddress;
+import org.postern.model.InvalidInputException;
+import org.postern.model.MailboxId;
+import org.postern.model.MessageId;
+import org.postern.model.NotFoundException;
+import org.postern.model.Role;
+import org.postern.model.SpecialUse;
+import org.postern.model.TenantId;
+import org.postern.model.UserId;
+
+/**
+ * What every {@link MetadataStore} must do. A backend's test implements this interface, opens a
+ * store before each test and closes it after. Tests never assume an empty database: they create
+ * their own tenants with random names, so a backend may share one database across tests.
+ */
+public interface MetadataStoreContract {
+    AccessPolicy POLICY = new AccessPolicy();
+    Caller OPERATOR = new Caller.Operator();
+    String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+
+    /** The store under test, opened before each test. */
+    MetadataStore store();
+
+    /** Closes {@link #store()} and opens a new store on the same database; store() then returns it. */
+    MetadataStore reopen();
+
+    // ---------------------------------------------------------------- fixtures
+
+    static Scope server() {
+        return POLICY.scopeFor(OPERATOR);
+    }
+
+    static Scope tenantScope(TenantId tenant) {
+        return POLICY.tenantScope(OPERATOR, tenant);
+    }
+
+    static Scope userScope(User user) {
+        return POLICY.userScope(OPERATOR, user.tenantId(), user.id());
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
+    }
+
+    static DomainName uniqueDomain() {
+        return new DomainName(unique("d") + ".example");
+    }
+
+    static EmailAddress uniqueAddress() {
+        return new EmailAddress(unique("a"), new DomainName("mail.example"));
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Instant millis(Instant t) {
+        return t.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    default <T> T tx(MetadataStore.Work<T> work) {
+        return store().inTransaction(work);
+    }
+
+    default Tenant newTenant() {
+        return tx((Repositories r) -> r.tenants().create(server(), unique("tenant")));
+    }
+
+    default User newUser(Tenant tenant) {
+        return tx((Repositories r) -> r.users().create(tenantScope(tenant.id()), tenant.id(), uniqueAddress(), Role.USER, HASH));
+    }
+
+    default Mailbox newMailbox(User owner, String name) {
+        return tx((Repositories r) -> r.mailboxes().create(userScope(owner), owner.tenantId(), owner.id(), name, Optional.empty()));
+    }
+
+    static NewMessage newMessage(Set<String> flags) {
+        return new NewMessage(MessageId.random(), flags, Instant.parse("2026-11-02T10:15:30.123Z"), 1234,
+                bytes("sealed summary"), BlobId.random());
+    }
+
+    default StoredMessage append(User owner, Mailbox mailbox) {
+        return tx((Repositories r) -> r.messages().append(userScope(owner), mailbox.id(), newMessage(Set.of())));
+    }
+
+    /** Two tenants: A with users a1 and a2, B with user b1, each user with an INBOX. */
+    record World(Tenant a, Tenant b, User a1, User a2, User b1, Mailbox a1Inbox, Mailbox a2Inbox, Mailbox b1Inbox) {}
+
+    default World world() {
+        Tenant a = newTenant();
+        Tenant b = newTenant();
+        User a1 = newUser(a);
+        User a2 = newUser(a);
+        User b1 = newUser(b);
+        return new World(a, b, a1, a2, b1, inbox(a1), inbox(a2), inbox(b1));
+    }
+
+    private Mailbox inbox(User owner) {
+        return tx((Repositories r) -> r.mailboxes().create(userScope(owner), owner.tenantId(), owner.id(), "INBOX",
+                Optional.of(SpecialUse.INBOX)));
+    }
+
+    // ---------------------------------------------------------------- tenants
+
+    @Test
+    default void tenantIsCreatedAndReadBack() {
+        String name = unique("acme");
+        Tenant created = tx((Repositories r) -> r.tenants().create(server(), name));
+        assertThat(created.name()).isEqualTo(name);
+        assertThat(tx((Repositories r) -> r.tenants().byId(server(), created.id()))).contains(created);
+        assertThat(tx((Repositories r) -> r.tenants().byName(server(), name))).contains(created);
+        assertThat(tx((Repositories r) -> r.tenants().list(server()))).contains(created);
+        assertThat(tx((Repositories r) -> r.tenants().byName(server(), unique("nobody")))).isEmpty();
+    }
+
+    @Test
+    default void tenantNamesAreUnique() {
+        String name = unique("acme");
+        tx((Repositories r) -> r.tenants().create(server(), name));
+        assertThatThrownBy(() -> tx((Repositories r) -> r.tenants().create(server(), name)))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("tenant name");
+    }
+
+    @Test
+    default void creatingATenantNeedsAServerWideScope() {
+        Tenant a = newTenant();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.tenants().create(tenantScope(a.id()), unique("sneaky"))))
+                .isInstanceOf(AccessDeniedException.class);
+    }
+
+    @Test
+    default void aTenantScopeSeesOnlyItsOwnTenant() {
+        Tenant a = newTenant();
+        Tenant b = newTenant();
+        Scope scopeB = tenantScope(b.id());
+        assertThat(tx((Repositories r) -> r.tenants().list(scopeB))).containsExactly(b);
+        assertThat(tx((Repositories r) -> r.tenants().byId(scopeB, a.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.tenants().byName(scopeB, a.name()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.tenants().byId(scopeB, b.id()))).contains(b);
+    }
+
+    // ---------------------------------------------------------------- domains
+
+    @Test
+    default void domainIsAddedListedAndRemoved() {
+        Tenant a = newTenant();
+        DomainName name = uniqueDomain();
+        Domain added = tx((Repositories r) -> r.domains().add(tenantScope(a.id()), a.id(), name));
+        assertThat(added.tenantId()).isEqualTo(a.id());
+        assertThat(tx((Repositories r) -> r.domains().byName(server(), name))).contains(added);
+        assertThat(tx((Repositories r) -> r.domains().list(tenantScope(a.id())))).containsExactly(added);
+        assertThat(tx((Repositories r) -> r.domains().remove(tenantScope(a.id()), name))).isTrue();
+        assertThat(tx((Repositories r) -> r.domains().byName(server(), name))).isEmpty();
+        assertThat(tx((Repositories r) -> r.domains().remove(tenantScope(a.id()), name))).isFalse();
+    }
+
+    @Test
+    default void aDomainIsHostedOnlyOnceOnTheServer() {
+        Tenant a = newTenant();
+        Tenant b = newTenant();
+        DomainName name = uniqueDomain();
+        tx((Repositories r) -> r.domains().add(server(), a.id(), name));
+        assertThatThrownBy(() -> tx((Repositories r) -> r.domains().add(server(), a.id(), name)))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("domain already hosted");
+        assertThatThrownBy(() -> tx((Repositories r) -> r.domains().add(tenantScope(b.id()), b.id(), name)))
+                .isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    default void anotherTenantsDomainsAreInvisibleAndUntouchable() {
+        World w = world();
+        DomainName name = uniqueDomain();
+        Domain domainA = tx((Repositories r) -> r.domains().add(tenantScope(w.a().id()), w.a().id(), name));
+        Scope scopeB = tenantScope(w.b().id());
+        assertThat(tx((Repositories r) -> r.domains().list(scopeB))).isEmpty();
+        assertThat(tx((Repositories r) -> r.domains().byName(scopeB, name))).isEmpty();
+        assertThat(tx((Repositories r) -> r.domains().remove(scopeB, name))).isFalse();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.domains().add(scopeB, w.a().id(), uniqueDomain())))
+                .isInstanceOf(NotFoundException.class);
+        // A user may read its own tenant's domains but not change them.
+        assertThat(tx((Repositories r) -> r.domains().list(userScope(w.a1())))).containsExactly(domainA);
+        assertThat(tx((Repositories r) -> r.domains().remove(userScope(w.a1()), name))).isFalse();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.domains().add(userScope(w.a1()), w.a().id(), uniqueDomain())))
+                .isInstanceOf(NotFoundException.class);
+        assertThat(tx((Repositories r) -> r.domains().byName(server(), name))).contains(domainA);
+    }
+
+    @Test
+    default void addingADomainToAMissingTenantIsNotFound() {
+        assertThatThrownBy(() -> tx((Repositories r) -> r.domains().add(server(), TenantId.random(), uniqueDomain())))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    // ---------------------------------------------------------------- users
+
+    @Test
+    default void userIsCreatedAndReadBack() {
+        Tenant a = newTenant();
+        EmailAddress login = uniqueAddress();
+        User user = tx((Repositories r) -> r.users().create(tenantScope(a.id()), a.id(), login, Role.TENANT_ADMIN, HASH));
+        assertThat(user.tenantId()).isEqualTo(a.id());
+        assertThat(user.role()).isEqualTo(Role.TENANT_ADMIN);
+        assertThat(user.disabled()).isFalse();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), user.id()))).contains(user);
+        assertThat(tx((Repositories r) -> r.users().byLogin(server(), login))).contains(user);
+        assertThat(tx((Repositories r) -> r.users().list(tenantScope(a.id())))).containsExactly(user);
+    }
+
+    @Test
+    default void loginsAreUniqueAcrossTenants() {
+        Tenant a = newTenant();
+        Tenant b = newTenant();
+        EmailAddress login = uniqueAddress();
+        tx((Repositories r) -> r.users().create(server(), a.id(), login, Role.USER, HASH));
+        assertThatThrownBy(() -> tx((Repositories r) -> r.users().create(server(), b.id(), login, Role.USER, HASH)))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("login");
+    }
+
+    @Test
+    default void usersCanBeDisabledAndGetANewPasswordHash() {
+        Tenant a = newTenant();
+        User user = newUser(a);
+        assertThat(tx((Repositories r) -> r.users().setDisabled(tenantScope(a.id()), user.id(), true))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), user.id())).orElseThrow().disabled()).isTrue();
+        assertThat(tx((Repositories r) -> r.users().setPasswordHash(userScope(user), user.id(), HASH + "x"))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), user.id())).orElseThrow().passwordHash()).isEqualTo(HASH + "x");
+        assertThat(tx((Repositories r) -> r.users().setDisabled(server(), UserId.random(), true))).isFalse();
+    }
+
+    @Test
+    default void usersOfAnotherTenantOrAnotherUserAreOutOfScope() {
+        World w = world();
+        Scope scopeB = tenantScope(w.b().id());
+        assertThat(tx((Repositories r) -> r.users().list(scopeB))).containsExactly(w.b1());
+        assertThat(tx((Repositories r) -> r.users().byId(scopeB, w.a1().id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.users().byLogin(scopeB, w.a1().login()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.users().setDisabled(scopeB, w.a1().id(), true))).isFalse();
+        assertThat(tx((Repositories r) -> r.users().setPasswordHash(scopeB, w.a1().id(), "x"))).isFalse();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.users().create(scopeB, w.a().id(), uniqueAddress(), Role.USER, HASH)))
+                .isInstanceOf(NotFoundException.class);
+
+        Scope a2 = userScope(w.a2());
+        assertThat(tx((Repositories r) -> r.users().list(a2))).containsExactly(w.a2());
+        assertThat(tx((Repositories r) -> r.users().byId(a2, w.a1().id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.users().setDisabled(a2, w.a1().id(), true))).isFalse();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.users().create(a2, w.a().id(), uniqueAddress(), Role.USER, HASH)))
+                .isInstanceOf(NotFoundException.class);
+
+        User a1 = tx((Repositories r) -> r.users().byId(server(), w.a1().id())).orElseThrow();
+        assertThat(a1.disabled()).isFalse();
+        assertThat(a1.passwordHash()).isEqualTo(HASH);
+    }
+
+    @Test
+    default void onlyAServerWideScopeCreatesAServerAdmin() {
+        Tenant a = newTenant();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.users().create(tenantScope(a.id()), a.id(), uniqueAddress(),
+                Role.SERVER_ADMIN, HASH))).isInstanceOf(AccessDeniedException.class);
+        User admin = tx((Repositories r) -> r.users().create(server(), a.id(), uniqueAddress(), Role.SERVER_ADMIN, HASH));
+        assertThat(admin.role()).isEqualTo(Role.SERVER_ADMIN);
+    }
+
+    @Test
+    default void creatingAUserInAMissingTenantIsNotFound() {
+        assertThatThrownBy(() -> tx((Repositories r) -> r.users().create(server(), TenantId.random(), uniqueAddress(), Role.USER,
+                HASH))).isInstanceOf(NotFoundException.class);
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    @Test
+    default void addressIsCreatedAndFound() {
+        World w = world();
+        EmailAddress address = uniqueAddress();
+        Address created = tx((Repositories r) -> r.addresses().create(userScope(w.a1()), w.a().id(), w.a1().id(), address,
+                bytes("given to the bakery")));
+        Address noNote = tx((Repositories r) -> r.addresses().create(userScope(w.a1()), w.a().id(), w.a1().id(), uniqueAddress(),
+                null));
+        assertThat(created.isActive()).isTrue();
+        assertThat(created.revokedAt()).isEmpty();
+
+        Address read = tx((Repositories r) -> r.addresses().byAddress(server(), address)).orElseThrow();
+        assertThat(read.id()).isEqualTo(created.id());
+        assertThat(read.ownerId()).isEqualTo(w.a1().id());
+        assertThat(read.tenantId()).isEqualTo(w.a().id());
+        assertThat(read.state()).isEqualTo(AddressState.ACTIVE);
+        assertThat(read.createdAt()).isEqualTo(created.createdAt());
+        assertThat(read.sealedNote()).isEqualTo(bytes("given to the bakery"));
+        assertThat(tx((Repositories r) -> r.addresses().byId(userScope(w.a1()), noNote.id())).orElseThrow().sealedNote()).isNull();
+        assertThat(tx((Repositories r) -> r.addresses().list(userScope(w.a1()), Optional.empty())))
+                .extracting(Address::id).containsExactlyInAnyOrder(created.id(), noNote.id());
+        assertThat(tx((Repositories r) -> r.addresses().list(tenantScope(w.a().id()), Optional.of(w.a2().id())))).isEmpty();
+    }
+
+    @Test
+    default void addressesAreUniqueAcrossTenants() {
+        World w = world();
+        EmailAddress address = uniqueAddress();
+        tx((Repositories r) -> r.addresses().create(server(), w.a().id(), w.a1().id(), address, null));
+        assertThatThrownBy(() -> tx((Repositories r) -> r.addresses().create(server(), w.b().id(), w.b1().id(), address, null)))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("address already exists");
+    }
+
+    @Test
+    default void revokingIsPermanentAndTheAddressIsNeverCreatedAgain() {
+        World w = world();
+        EmailAddress address = uniqueAddress();
+        Address created = tx((Repositories r) -> r.addresses().create(userScope(w.a1()), w.a().id(), w.a1().id(), address, null));
+        Instant at = millis(Instant.now());
+        assertThat(tx((Repositories r) -> r.addresses().revoke(userScope(w.a1()), created.id(), at))).isTrue();
+        Address revoked = tx((Repositories r) -> r.addresses().byId(server(), created.id())).orElseThrow();
+        assertThat(revoked.state()).isEqualTo(AddressState.REVOKED);
+        assertThat(revoked.isActive()).isFalse();
+        assertThat(revoked.revokedAt()).contains(at);
+
+        assertThat(tx((Repositories r) -> r.addresses().revoke(server(), created.id(), Instant.now()))).isFalse();
+        assertThat(tx((Repositories r) -> r.addresses().byId(server(), created.id())).orElseThrow().revokedAt()).contains(at);
+        assertThatThrownBy(() -> tx((Repositories r) -> r.addresses().create(server(), w.a().id(), w.a1().id(), address, null)))
+                .isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> tx((Repositories r) -> r.addresses().create(server(), w.b().id(), w.b1().id(), address, null)))
+                .isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    default void anotherTenantsOrUsersAddressesAreInvisibleAndUnrevocable() {
+        World w = world();
+        EmailAddress address = uniqueAddress();
+        Address mine = tx((Repositories r) -> r.addresses().create(userScope(w.a1()), w.a().id(), w.a1().id(), address, null));
+        for (Scope outsider : List.of(tenantScope(w.b().id()), userScope(w.b1()), userScope(w.a2()))) {
+            assertThat(tx((Repositories r) -> r.addresses().byId(outsider, mine.id()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.addresses().byAddress(outsider, address))).isEmpty();
+            assertThat(tx((Repositories r) -> r.addresses().list(outsider, Optional.empty()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.addresses().list(outsider, Optional.of(w.a1().id())))).isEmpty();
+            assertThat(tx((Repositories r) -> r.addresses().revoke(outsider, mine.id(), Instant.now()))).isFalse();
+            assertThatThrownBy(() -> tx((Repositories r) -> r.addresses().create(outsider, w.a().id(), w.a1().id(), uniqueAddress(),
+                    null))).isInstanceOf(NotFoundException.class);
+        }
+        assertThat(tx((Repositories r) -> r.addresses().byId(server(), mine.id())).orElseThrow().isActive()).isTrue();
+        assertThat(tx((Repositories r) -> r.addresses().list(tenantScope(w.a().id()), Optional.empty()))).hasSize(1);
+    }
+
+    @Test
+    default void anAddressCannotBeGivenToAUserOfAnotherTenant() {
+        World w = world();
+        // Tenant A's admin names tenant A but B's user: the owner is not in the tenant.
+        assertThatThrownBy(() -> tx((Repositories r) -> r.addresses().create(tenantScope(w.a().id()), w.a().id(), w.b1().id(),
+                uniqueAddress(), null))).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> tx((Repositories r) -> r.addresses().create(server(), w.a().id(), w.b1().id(), uniqueAddress(),
+                null))).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> tx((Repositories r) -> r.addresses().create(server(), w.a().id(), UserId.random(), uniqueAddress(),
+                null))).isInstanceOf(NotFoundException.class);
+        assertThat(tx((Repositories r) -> r.addresses().list(server(), Optional.of(w.b1().id())))).isEmpty();
+    }
+
+    @Test
+    default void unknownAddressIdsAreEmpty() {
+        assertThat(tx((Repositories r) -> r.addresses().byId(server(), AddressId.random()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.addresses().revoke(server(), AddressId.random(), Instant.now()))).isFalse();
+    }
+
+    // ---------------------------------------------------------------- data keys
+
+    @Test
+    default void dataKeyIsInsertedRewrappedAndDeleted() {
+        World w = world();
+        Instant created = millis(Instant.now());
+        WrappedDataKey key = new WrappedDataKey(w.a().id(), w.a1().id(), "master-1", bytes("wrapped-1"), created);
+        tx((Repositories r) -> {
+            r.dataKeys().insert(userScope(w.a1()), key);
+            return null;
+        });
+        WrappedDataKey read = tx((Repositories r) -> r.dataKeys().byOwner(userScope(w.a1()), w.a1().id())).orElseThrow();
+        assertThat(read.masterKeyId()).isEqualTo("master-1");
+        assertThat(read.wrapped()).isEqualTo(bytes("wrapped-1"));
+        assertThat(read.createdAt()).isEqualTo(created);
+        assertThat(read.tenantId()).isEqualTo(w.a().id());
+        assertThat(tx((Repositories r) -> r.dataKeys().list(tenantScope(w.a().id())))).extracting(WrappedDataKey::ownerId)
+                .containsExactly(w.a1().id());
+
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.dataKeys().insert(server(), key);
+            return null;
+        })).isInstanceOf(ConflictException.class);
+
+        assertThat(tx((Repositories r) -> r.dataKeys().rewrap(server(), w.a1().id(), "master-2", bytes("wrapped-2")))).isTrue();
+        WrappedDataKey rewrapped = tx((Repositories r) -> r.dataKeys().byOwner(server(), w.a1().id())).orElseThrow();
+        assertThat(rewrapped.masterKeyId()).isEqualTo("master-2");
+        assertThat(rewrapped.wrapped()).isEqualTo(bytes("wrapped-2"));
+        assertThat(rewrapped.createdAt()).isEqualTo(created);
+
+        assertThat(tx((Repositories r) -> r.dataKeys().delete(tenantScope(w.a().id()), w.a1().id()))).isTrue();
+        assertThat(tx((Repositories r) -> r.dataKeys().byOwner(server(), w.a1().id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.dataKeys().delete(server(), w.a1().id()))).isFalse();
+        assertThat(tx((Repositories r) -> r.dataKeys().rewrap(server(), w.a1().id(), "master-3", bytes("w")))).isFalse();
+    }
+
+    @Test
+    default void anotherTenantsOrUsersDataKeysAreOutOfScope() {
+        World w = world();
+        WrappedDataKey key = new WrappedDataKey(w.a().id(), w.a1().id(), "master-1", bytes("wrapped"),
+                millis(Instant.now()));
+        tx((Repositories r) -> {
+            r.dataKeys().insert(server(), key);
+            return null;
+        });
+        for (Scope outsider : List.of(tenantScope(w.b().id()), userScope(w.b1()), userScope(w.a2()))) {
+            assertThat(tx((Repositories r) -> r.dataKeys().byOwner(outsider, w.a1().id()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.dataKeys().list(outsider))).isEmpty();
+            assertThat(tx((Repositories r) -> r.dataKeys().rewrap(outsider, w.a1().id(), "evil", bytes("evil")))).isFalse();
+            assertThat(tx((Repositories r) -> r.dataKeys().delete(outsider, w.a1().id()))).isFalse();
+            assertThatThrownBy(() -> tx((Repositories r) -> {
+                // a1 already has a key: an outsider must learn "not found", not "conflict".
+                r.dataKeys().insert(outsider, new WrappedDataKey(w.a().id(), w.a1().id(), "m", bytes("w"),
+                        Instant.now()));
+                return null;
+            })).isInstanceOf(NotFoundException.class);
+        }
+        assertThat(tx((Repositories r) -> r.dataKeys().byOwner(server(), w.a1().id())).orElseThrow().masterKeyId())
+                .isEqualTo("master-1");
+        // A key row naming tenant A with B's user is refused even with a server-wide scope.
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.dataKeys().insert(server(), new WrappedDataKey(w.a().id(), w.b1().id(), "m", bytes("w"), Instant.now()));
+            return null;
+        })).isInstanceOf(NotFoundException.class);
+    }
+
+    // ---------------------------------------------------------------- mailboxes
+
+    @Test
+    default void mailboxIsCreatedWithFreshCounters() {
+        World w = world();
+        Mailbox sent = tx((Repositories r) -> r.mailboxes().create(userScope(w.a1()), w.a().id(), w.a1().id(), "Sent",
+                Optional.of(SpecialUse.SENT)));
+        assertThat(sent.uidNext()).isEqualTo(1);
+        assertThat(sent.highestModSeq()).isEqualTo(1);
+        assertThat(sent.uidValidity()).isBetween(1L, 0xFFFF_FFFFL);
+        assertThat(sent.ownerId()).isEqualTo(w.a1().id());
+        assertThat(sent.tenantId()).isEqualTo(w.a().id());
+        assertThat(tx((Repositories r) -> r.mailboxes().byId(userScope(w.a1()), sent.id()))).contains(sent);
+        assertThat(tx((Repositories r) -> r.mailboxes().byName(userScope(w.a1()), w.a1().id(), "Sent"))).contains(sent);
+        assertThat(tx((Repositories r) -> r.mailboxes().bySpecialUse(server(), w.a1().id(), SpecialUse.SENT))).contains(sent);
+        assertThat(tx((Repositories r) -> r.mailboxes().bySpecialUse(server(), w.a1().id(), SpecialUse.TRASH))).isEmpty();
+        assertThat(tx((Repositories r) -> r.mailboxes().list(userScope(w.a1()), w.a1().id())))
+                .containsExactlyInAnyOrder(w.a1Inbox(), sent);
+    }
+
+    @Test
+    default void mailboxNamesAreUniquePerOwner() {
+        World w = world();
+        newMailbox(w.a1(), "Projects");
+        Mailbox other = newMailbox(w.a2(), "Projects");
+        assertThat(other.name()).isEqualTo("Projects");
+        assertThatThrownBy(() -> newMailbox(w.a1(), "Projects"))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("mailbox name");
+        assertThatThrownBy(() -> tx((Repositories r) -> r.mailboxes().create(server(), w.a().id(), w.a1().id(), "Inbox 2",
+                Optional.of(SpecialUse.INBOX)))).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    default void uidValidityIncreasesWithEveryCreation() {
+        World w = world();
+        long previous = w.a1Inbox().uidValidity();
+        for (int i = 0; i < 5; i++) {
+            Mailbox m = newMailbox(w.a1(), "box " + i);
+            assertThat(m.uidValidity()).isGreaterThan(previous).isLessThanOrEqualTo(0xFFFF_FFFFL);
+            previous = m.uidValidity();
+        }
+    }
+
+    @Test
+    default void anotherTenantsOrUsersMailboxesAreOutOfScope() {
+        World w = world();
+        for (Scope outsider : List.of(tenantScope(w.b().id()), userScope(w.b1()), userScope(w.a2()))) {
+            assertThat(tx((Repositories r) -> r.mailboxes().byId(outsider, w.a1Inbox().id()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.mailboxes().byName(outsider, w.a1().id(), "INBOX"))).isEmpty();
+            assertThat(tx((Repositories r) -> r.mailboxes().bySpecialUse(outsider, w.a1().id(), SpecialUse.INBOX))).isEmpty();
+            assertThat(tx((Repositories r) -> r.mailboxes().list(outsider, w.a1().id()))).isEmpty();
+            assertThatThrownBy(() -> tx((Repositories r) -> r.mailboxes().create(outsider, w.a().id(), w.a1().id(), "Planted",
+                    Optional.empty()))).isInstanceOf(NotFoundException.class);
+        }
+        assertThatThrownBy(() -> tx((Repositories r) -> r.mailboxes().create(tenantScope(w.a().id()), w.a().id(), w.b1().id(),
+                "Planted", Optional.empty()))).isInstanceOf(NotFoundException.class);
+        assertThat(tx((Repositories r) -> r.mailboxes().list(server(), w.a1().id()))).containsExactly(w.a1Inbox());
+        assertThat(tx((Repositories r) -> r.mailboxes().list(server(), w.b1().id()))).containsExactly(w.b1Inbox());
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    @Test
+    default void appendAllocatesIncreasingUidsAndModSeqs() {
+        World w = world();
+        Mailbox inbox = w.a1Inbox();
+        NewMessage first = newMessage(Set.of("\\Seen", "$Label1"));
+        StoredMessage m1 = tx((Repositories r) -> r.messages().append(userScope(w.a1()), inbox.id(), first));
+        StoredMessage m2 = append(w.a1(), inbox);
+        StoredMessage m3 = append(w.a1(), inbox);
+        assertThat(List.of(m1.uid(), m2.uid(), m3.uid())).containsExactly(1L, 2L, 3L);
+        assertThat(m2.modSeq()).isGreaterThan(m1.modSeq());
+        assertThat(m3.modSeq()).isGreaterThan(m2.modSeq());
+        assertThat(m1.modSeq()).isGreaterThan(inbox.highestModSeq());
+
+        StoredMessage read = tx((Repositories r) -> r.messages().byId(userScope(w.a1()), first.id())).orElseThrow();
+        assertThat(read.mailboxId()).isEqualTo(inbox.id());
+        assertThat(read.ownerId()).isEqualTo(w.a1().id());
+        assertThat(read.tenantId()).isEqualTo(w.a().id());
+        assertThat(read.flags()).containsExactlyInAnyOrder("\\Seen", "$Label1");
+        assertThat(read.internalDate()).isEqualTo(first.internalDate());
+        assertThat(read.size()).isEqualTo(first.size());
+        assertThat(read.sealedSummary()).isEqualTo(first.sealedSummary());
+        assertThat(read.blobId()).isEqualTo(first.blobId());
+        assertThat(read.deletedAt()).isEmpty();
+        assertThat(read.uid()).isEqualTo(m1.uid());
+        assertThat(read.modSeq()).isEqualTo(m1.modSeq());
+
+        Mailbox after = tx((Repositories r) -> r.mailboxes().byId(server(), inbox.id())).orElseThrow();
+        assertThat(after.uidNext()).isEqualTo(4);
+        assertThat(after.highestModSeq()).isEqualTo(m3.modSeq());
+        assertThat(after.uidValidity()).isEqualTo(inbox.uidValidity());
+        assertThat(tx((Repositories r) -> r.messages().list(userScope(w.a1()), inbox.id())))
+                .extracting(StoredMessage::uid).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    default void uidsAreNeverReusedAfterPurge() {
+        World w = world();
+        Mailbox inbox = w.a1Inbox();
+        StoredMessage m1 = append(w.a1(), inbox);
+        StoredMessage m2 = append(w.a1(), inbox);
+        tx((Repositories r) -> r.messages().markDeleted(server(), m2.id(), Instant.now()));
+        assertThat(tx((Repositories r) -> r.messages().purge(server(), m2.id()))).isTrue();
+        StoredMessage m3 = append(w.a1(), inbox);
+        assertThat(m3.uid()).isEqualTo(3);
+        assertThat(m3.uid()).isGreaterThan(m1.uid());
+        assertThat(tx((Repositories r) -> r.messages().list(server(), inbox.id()))).extracting(StoredMessage::uid)
+                .containsExactly(1L, 3L);
+    }
+
+    @Test
+    default void appendingAMessageIdTwiceIsAConflict() {
+        World w = world();
+        NewMessage message = newMessage(Set.of());
+        tx((Repositories r) -> r.messages().append(server(), w.a1Inbox().id(), message));
+        assertThatThrownBy(() -> tx((Repositories r) -> r.messages().append(server(), w.a1Inbox().id(), message)))
+                .isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    default void concurrentAppendsGetDistinctUidsAndIncreasingModSeqs() throws Exception {
+        World w = world();
+        Mailbox inbox = w.a1Inbox();
+        int threads = 6;
+        int perThread = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<StoredMessage>>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                Callable<List<StoredMessage>> task = () -> {
+                    start.await();
+                    List<StoredMessage> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        mine.add(append(w.a1(), inbox));
+                    }
+                    return mine;
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+        }
+        Set<Long> uids = new HashSet<>();
+        Set<Long> modSeqs = new HashSet<>();
+        for (Future<List<StoredMessage>> f : futures) {
+            List<StoredMessage> mine = f.get();
+            for (int i = 1; i < mine.size(); i++) {
+                assertThat(mine.get(i).uid()).isGreaterThan(mine.get(i - 1).uid());
+                assertThat(mine.get(i).modSeq()).isGreaterThan(mine.get(i - 1).modSeq());
+            }
+            mine.forEach(m -> {
+                uids.add(m.uid());
+                modSeqs.add(m.modSeq());
+            });
+        }
+        int total = threads * perThread;
+        assertThat(uids).hasSize(total);
+        assertThat(modSeqs).hasSize(total);
+        assertThat(uids).allMatch(uid -> uid >= 1 && uid <= total);
+        Mailbox after = tx((Repositories r) -> r.mailboxes().byId(server(), inbox.id())).orElseThrow();
+        assertThat(after.uidNext()).isEqualTo(total + 1);
+        assertThat(tx((Repositories r) -> r.messages().list(server(), inbox.id()))).hasSize(total);
+    }
+
+    @Test
+    default void settingFlagsReplacesThemAndGivesANewModSeq() {
+        World w = world();
+        StoredMessage m = tx((Repositories r) -> r.messages().append(server(), w.a1Inbox().id(), newMessage(Set.of("\\Recent"))));
+        StoredMessage other = append(w.a1(), w.a1Inbox());
+        StoredMessage flagged = tx((Repositories r) -> r.messages().setFlags(userScope(w.a1()), m.id(), Set.of("\\Seen", "\\Flagged")))
+                .orElseThrow();
+        assertThat(flagged.flags()).containsExactlyInAnyOrder("\\Seen", "\\Flagged");
+        assertThat(flagged.modSeq()).isGreaterThan(other.modSeq());
+        assertThat(flagged.uid()).isEqualTo(m.uid());
+        Mailbox inbox = tx((Repositories r) -> r.mailboxes().byId(server(), w.a1Inbox().id())).orElseThrow();
+        assertThat(inbox.highestModSeq()).isEqualTo(flagged.modSeq());
+        assertThat(inbox.uidNext()).isEqualTo(3);
+
+        StoredMessage cleared = tx((Repositories r) -> r.messages().setFlags(server(), m.id(), Set.of())).orElseThrow();
+        assertThat(cleared.flags()).isEmpty();
+        assertThat(cleared.modSeq()).isGreaterThan(flagged.modSeq());
+        assertThat(tx((Repositories r) -> r.messages().byId(server(), m.id())).orElseThrow()).usingRecursiveComparison()
+                .isEqualTo(cleared);
+        assertThat(tx((Repositories r) -> r.messages().setFlags(server(), MessageId.random(), Set.of("\\Seen")))).isEmpty();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.messages().setFlags(server(), m.id(), Set.of("two words"))))
+                .isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    default void softDeleteHidesFromTheMailboxButNotFromTheOwnersList() {
+        World w = world();
+        StoredMessage kept = append(w.a1(), w.a1Inbox());
+        StoredMessage gone = append(w.a1(), w.a1Inbox());
+        Instant at = millis(Instant.now());
+        assertThat(tx((Repositories r) -> r.messages().markDeleted(userScope(w.a1()), gone.id(), at))).isTrue();
+        assertThat(tx((Repositories r) -> r.messages().markDeleted(userScope(w.a1()), gone.id(), at))).isFalse();
+        assertThat(tx((Repositories r) -> r.messages().list(userScope(w.a1()), w.a1Inbox().id()))).extracting(StoredMessage::id)
+                .containsExactly(kept.id());
+        assertThat(tx((Repositories r) -> r.messages().listByOwner(userScope(w.a1()), w.a1().id()))).extracting(StoredMessage::id)
+                .containsExactlyInAnyOrder(kept.id(), gone.id());
+        StoredMessage deleted = tx((Repositories r) -> r.messages().byId(server(), gone.id())).orElseThrow();
+        assertThat(deleted.deletedAt()).contains(at);
+        assertThat(tx((Repositories r) -> r.messages().setFlags(server(), gone.id(), Set.of("\\Seen")))).isEmpty();
+    }
+
+    @Test
+    default void deletedBeforeFindsOldDeletionsAndPurgeRemovesThem() {
+        World w = world();
+        StoredMessage old = append(w.a1(), w.a1Inbox());
+        StoredMessage recent = append(w.a1(), w.a1Inbox());
+        StoredMessage live = append(w.a1(), w.a1Inbox());
+        Instant now = millis(Instant.now());
+        tx((Repositories r) -> r.messages().markDeleted(server(), old.id(), now.minus(40, ChronoUnit.DAYS)));
+        tx((Repositories r) -> r.messages().markDeleted(server(), recent.id(), now.minus(1, ChronoUnit.DAYS)));
+        Instant cutoff = now.minus(30, ChronoUnit.DAYS);
+
+        assertThat(tx((Repositories r) -> r.messages().deletedBefore(tenantScope(w.a().id()), cutoff)))
+                .extracting(StoredMessage::id).containsExactly(old.id());
+        assertThat(tx((Repositories r) -> r.messages().deletedBefore(userScope(w.a1()), now))).extracting(StoredMessage::id)
+                .containsExactlyInAnyOrder(old.id(), recent.id());
+        assertThat(tx((Repositories r) -> r.messages().deletedBefore(server(), cutoff))).extracting(StoredMessage::id)
+                .contains(old.id()).doesNotContain(recent.id(), live.id());
+
+        assertThat(tx((Repositories r) -> r.messages().purge(server(), old.id()))).isTrue();
+        assertThat(tx((Repositories r) -> r.messages().byId(server(), old.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.messages().purge(server(), old.id()))).isFalse();
+        assertThat(tx((Repositories r) -> r.messages().deletedBefore(userScope(w.a1()), now))).extracting(StoredMessage::id)
+                .containsExactly(recent.id());
+        assertThat(tx((Repositories r) -> r.messages().listByOwner(server(), w.a1().id()))).extracting(StoredMessage::id)
+                .containsExactlyInAnyOrder(recent.id(), live.id());
+    }
+
+    @Test
+    default void anotherTenantsOrUsersMessagesAreOutOfScope() {
+        World w = world();
+        StoredMessage m = append(w.a1(), w.a1Inbox());
+        StoredMessage deleted = append(w.a1(), w.a1Inbox());
+        tx((Repositories r) -> r.messages().markDeleted(server(), deleted.id(), Instant.now().minus(1, ChronoUnit.DAYS)));
+        for (Scope outsider : List.of(tenantScope(w.b().id()), userScope(w.b1()), userScope(w.a2()))) {
+            assertThat(tx((Repositories r) -> r.messages().byId(outsider, m.id()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.messages().list(outsider, w.a1Inbox().id()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.messages().listByOwner(outsider, w.a1().id()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.messages().deletedBefore(outsider, Instant.now()))).isEmpty();
+            assertThat(tx((Repositories r) -> r.messages().setFlags(outsider, m.id(), Set.of("\\Deleted")))).isEmpty();
+            assertThat(tx((Repositories r) -> r.messages().markDeleted(outsider, m.id(), Instant.now()))).isFalse();
+            assertThat(tx((Repositories r) -> r.messages().purge(outsider, m.id()))).isFalse();
+            assertThat(tx((Repositories r) -> r.messages().purge(outsider, deleted.id()))).isFalse();
+            assertThatThrownBy(() -> tx((Repositories r) -> r.messages().append(outsider, w.a1Inbox().id(), newMessage(Set.of()))))
+                    .isInstanceOf(NotFoundException.class);
+        }
+        StoredMessage unchanged = tx((Repositories r) -> r.messages().byId(server(), m.id())).orElseThrow();
+        assertThat(unchanged.modSeq()).isEqualTo(m.modSeq());
+        assertThat(unchanged.flags()).isEmpty();
+        assertThat(unchanged.deletedAt()).isEmpty();
+        assertThat(tx((Repositories r) -> r.messages().byId(server(), deleted.id()))).isPresent();
+        Mailbox inbox = tx((Repositories r) -> r.mailboxes().byId(server(), w.a1Inbox().id())).orElseThrow();
+        assertThat(inbox.uidNext()).isEqualTo(3);
+    }
+
+    @Test
+    default void appendingToAMissingMailboxIsNotFound() {
+        assertThatThrownBy(() -> tx((Repositories r) -> r.messages().append(server(), MailboxId.random(), newMessage(Set.of()))))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    @Test
+    default void workThatThrowsLeavesNothingBehind() {
+        String name = unique("doomed");
+        DomainName domain = uniqueDomain();
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            Tenant t = r.tenants().create(server(), name);
+            r.domains().add(server(), t.id(), domain);
+            User u = r.users().create(server(), t.id(), uniqueAddress(), Role.USER, HASH);
+            Mailbox m = r.mailboxes().create(server(), t.id(), u.id(), "INBOX", Optional.of(SpecialUse.INBOX));
+            r.messages().append(server(), m.id(), newMessage(Set.of()));
+            throw boom;
+        })).isSameAs(boom);
+        assertThat(tx((Repositories r) -> r.tenants().byName(server(), name))).isEmpty();
+        assertThat(tx((Repositories r) -> r.domains().byName(server(), domain))).isEmpty();
+    }
+
+    @Test
+    default void aDomainFailureInsideWorkPropagatesUnchangedAfterRollback() {
+        String taken = unique("taken");
+        tx((Repositories r) -> r.tenants().create(server(), taken));
+        String other = unique("other");
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.tenants().create(server(), other);
+            return r.tenants().create(server(), taken);
+        })).isInstanceOf(ConflictException.class).hasMessageContaining("tenant name");
+        assertThat(tx((Repositories r) -> r.tenants().byName(server(), other))).isEmpty();
+    }
+
+    @Test
+    default void workMayCatchAConflictAndCarryOn() {
+        String taken = unique("taken");
+        tx((Repositories r) -> r.tenants().create(server(), taken));
+        String fallback = unique("fallback");
+        Tenant created = tx((Repositories r) -> {
+            try {
+                return r.tenants().create(server(), taken);
+            } catch (ConflictException e) {
+                return r.tenants().create(server(), fallback);
+            }
+        });
+        assertThat(tx((Repositories r) -> r.tenants().byName(server(), fallback))).contains(created);
+    }
+
+    @Test
+    default void repositoriesCannotBeUsedAfterTheirTransaction() {
+        Repositories leaked = tx((Repositories r) -> r);
+        assertThatThrownBy(() -> leaked.tenants().create(server(), unique("late")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    default void dataPersistsAcrossCloseAndReopen() {
+        World w = world();
+        StoredMessage m = append(w.a1(), w.a1Inbox());
+        Address address = tx((Repositories r) -> r.addresses().create(server(), w.a().id(), w.a1().id(), uniqueAddress(),
+                bytes("note")));
+        MetadataStore reopened = reopen();
+        assertThat(reopened).isSameAs(store());
+        assertThat(tx((Repositories r) -> r.tenants().byId(server(), w.a().id()))).contains(w.a());
+        assertThat(tx((Repositories r) -> r.users().byId(server(), w.a1().id()))).contains(w.a1());
+        assertThat(tx((Repositories r) -> r.messages().byId(server(), m.id())).orElseThrow().uid()).isEqualTo(m.uid());
+        assertThat(tx((Repositories r) -> r.addresses().byId(server(), address.id())).orElseThrow().sealedNote())
+                .isEqualTo(bytes("note"));
+        StoredMessage next = append(w.a1(), w.a1Inbox());
+        assertThat(next.uid()).isEqualTo(m.uid() + 1);
+        assertThat(next.modSeq()).isGreaterThan(m.modSeq());
+    }
+
+    @Test
+    default void theBackendNamesItself() {
+        assertThat(store().backendName()).isNotBlank();
+    }
+}
