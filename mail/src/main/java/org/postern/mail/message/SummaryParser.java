@@ -55,7 +55,11 @@ public final class SummaryParser {
         parser.setContentHandler(handler);
         boolean malformed = false;
         try {
-            parser.parse(raw);
+            // mime4j closes the stream it is given; the drain below still needs it.
+            parser.parse(new java.io.FilterInputStream(raw) {
+                @Override
+                public void close() {}
+            });
         } catch (MimeException | RuntimeException e) {
             // Over-limit or broken structure: keep what was read so far.
             malformed = true;
