@@ -1,0 +1,609 @@
+package org.postern.server.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.IDN;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postern.crypto.KeyFileException;
+import org.postern.crypto.OwnerOnlyFiles;
+import org.postern.crypto.SecretStrength;
+
+/**
+ * Reads Postern's one configuration file and the {@code POSTERN_<KEY>} environment overrides into
+ * a validated {@link Config}, refusing anything it does not understand.
+ *
+ * <p>File format: UTF-8 lines of {@code key = value}; blank lines and lines starting with
+ * {@code #} are ignored; keys are lower_snake_case and may appear once; a value containing spaces
+ * is written in double quotes ({@code "a b"}, with {@code \"} and {@code \\} as the only escapes).
+ * An environment variable {@code POSTERN_<KEY>} wins over the file. Unknown keys, unknown
+ * {@code POSTERN_*} variables (other than {@link ConfigReference#LAUNCHER_VARIABLES} and
+ * {@code POSTERN_TEST_*}), duplicate keys, bad values and unreadable files all raise a
+ * {@link ConfigException} naming the key and where it was set; secret values are never echoed.
+ *
+ * <p>Where the file is: {@code --config FILE}, else {@code POSTERN_CONFIG}, else
+ * {@code <data dir>/postern.conf} if it exists, else there is none and defaults apply. The data
+ * directory is {@code --data-dir}, else {@code POSTERN_DATA_DIR}, else {@code data_dir} from an
+ * explicitly named file, else {@code ./data}.
+ */
+public final class ConfigLoader {
+    /** A configuration file larger than this is refused rather than read. */
+    public static final int MAX_FILE_BYTES = 64 * 1024;
+
+    static final long MIN_SIZE_LIMIT = 1024L;
+    static final long MAX_SIZE_LIMIT = 1024L * 1024 * 1024;
+    private static final int MAX_VALUE_CHARS = 4096;
+
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+    private static final Pattern ENV_NAME = Pattern.compile("POSTERN_[A-Za-z0-9_]*");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})\\s*(KiB|MiB|GiB)?");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Set<String> LOG_FORMATS = Set.of("plain", "json");
+    private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug");
+
+    /** A raw value and where it came from, for error messages. */
+    private record Setting(String key, String value, String where, Path base) {}
+
+    private final Map<String, String> env;
+    private final Supplier<String> defaultHostname;
+    private final Path workingDirectory;
+
+    /** A loader reading overrides from {@code env} and defaulting the host name to this machine's. */
+    public ConfigLoader(Map<String, String> env) {
+        this(env, ConfigLoader::machineHostname);
+    }
+
+    /** As {@link #ConfigLoader(Map)}, with the default host name supplied (for tests). */
+    public ConfigLoader(Map<String, String> env, Supplier<String> defaultHostname) {
+        this.env = Map.copyOf(env);
+        this.defaultHostname = defaultHostname;
+        this.workingDirectory = Path.of("").toAbsolutePath();
+    }
+
+    /** A loader over this process's environment. */
+    public static ConfigLoader fromSystemEnvironment() {
+        return new ConfigLoader(System.getenv());
+    }
+
+    /**
+     * Loads and validates the configuration.
+     *
+     * @param dataDirFlag the {@code --data-dir} option, if given
+     * @param configFileFlag the {@code --config} option, if given
+     * @throws ConfigException naming the first problem's key and where it was set, and any others
+     */
+    public Config load(Optional<Path> dataDirFlag, Optional<Path> configFileFlag) {
+        List<String> problems = new ArrayList<>();
+        checkEnvironment(problems);
+        throwIfAny(problems);
+
+        Optional<Path> explicitFile = configFileFlag.map(this::absolute)
+                .or(() -> envPath("POSTERN_CONFIG", problems));
+        Optional<Setting> earlyDataDir = dataDirFlag
+                .map(p -> new Setting(ConfigReference.DATA_DIR, p.toString(), "--data-dir", workingDirectory))
+                .or(() -> envSetting(ConfigReference.DATA_DIR));
+        throwIfAny(problems);
+
+        Path provisionalDataDir = earlyDataDir.map(s -> resolvePath(s, problems)).orElseGet(() -> absolute(Path.of("data")));
+        throwIfAny(problems);
+        Optional<Path> file = explicitFile.or(() -> {
+            Path candidate = provisionalDataDir.resolve(ConfigReference.DEFAULT_FILE_NAME);
+            return Files.exists(candidate) ? Optional.of(candidate) : Optional.empty();
+        });
+
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        file.ifPresent(f -> parseFile(f, settings, problems));
+        throwIfAny(problems);
+
+        Path dataDir = decideDataDir(earlyDataDir, settings.get(ConfigReference.DATA_DIR), explicitFile.isPresent(),
+                provisionalDataDir, problems);
+        for (ConfigReference.Entry entry : ConfigReference.entries()) {
+            envSetting(entry.key()).ifPresent(s -> settings.put(entry.key(), s));
+        }
+        settings.remove(ConfigReference.DATA_DIR);
+
+        Config config = build(dataDir, file, settings, problems);
+        throwIfAny(problems);
+        return config;
+    }
+
+    // ---- environment -------------------------------------------------------------------------
+
+    private void checkEnvironment(List<String> problems) {
+        env.keySet().stream().sorted().forEach(name -> {
+            if (!name.startsWith(ConfigReference.ENV_PREFIX)
+                    || name.startsWith(ConfigReference.TEST_ENV_PREFIX)
+                    || ConfigReference.LAUNCHER_VARIABLES.contains(name)) {
+                return;
+            }
+            String key = name.substring(ConfigReference.ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+            if (!ENV_NAME.matcher(name).matches() || !name.equals(name.toUpperCase(Locale.ROOT))
+                    || ConfigReference.entry(key).isEmpty()) {
+                problems.add("environment variable " + printable(name) + " is not a Postern setting (known: POSTERN_<KEY> for "
+                        + "the keys in the configuration reference, and " + String.join(", ", sorted(ConfigReference.LAUNCHER_VARIABLES))
+                        + ", POSTERN_TEST_*)");
+            }
+        });
+    }
+
+    private Optional<Setting> envSetting(String key) {
+        String name = ConfigReference.ENV_PREFIX + key.toUpperCase(Locale.ROOT);
+        String value = env.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        String cleaned = key.equals(ConfigReference.DB_PASSWORD) ? value : value.strip();
+        return Optional.of(new Setting(key, cleaned, "environment variable " + name, workingDirectory));
+    }
+
+    private Optional<Path> envPath(String name, List<String> problems) {
+        String value = env.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.isBlank()) {
+            problems.add("environment variable " + name + " is set but empty");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(absolute(Path.of(value.strip())));
+        } catch (InvalidPathException e) {
+            problems.add("environment variable " + name + " is not a valid path");
+            return Optional.empty();
+        }
+    }
+
+    // ---- file --------------------------------------------------------------------------------
+
+    private void parseFile(Path file, Map<String, Setting> settings, List<String> problems) {
+        String text;
+        try {
+            text = readSmallUtf8(file);
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+            return;
+        }
+        Path base = file.toAbsolutePath().getParent();
+        Map<String, Integer> firstLine = new LinkedHashMap<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            String where = file + ":" + lineNo;
+            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                problems.add(where + ": expected 'key = value'");
+                continue;
+            }
+            String key = line.substring(0, eq).strip();
+            if (!KEY.matcher(key).matches()) {
+                problems.add(where + ": '" + printable(key) + "' is not a valid key (keys are lower_snake_case)");
+                continue;
+            }
+            if (ConfigReference.entry(key).isEmpty()) {
+                problems.add(where + ": unknown key '" + key + "'");
+                continue;
+            }
+            Integer earlier = firstLine.putIfAbsent(key, lineNo);
+            if (earlier != null) {
+                problems.add(where + ": duplicate key '" + key + "' (first set on line " + earlier + ")");
+                continue;
+            }
+            Optional<String> value = parseValue(line.substring(eq + 1), key, where, problems);
+            value.ifPresent(v -> settings.put(key, new Setting(key, v, where, base)));
+        }
+    }
+
+    private static String readSmallUtf8(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("configuration file " + file + " does not exist or is not a regular file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (IOException | SecurityException e) {
+            throw new ConfigException("configuration file " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ConfigException("configuration file " + file + " is larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("configuration file " + file + " is not valid UTF-8");
+        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /** The value after '=': bare (no spaces or quotes) or double-quoted; never echoed in errors. */
+    private static Optional<String> parseValue(String raw, String key, String where, List<String> problems) {
+        String v = raw.strip();
+        if (v.startsWith("\"")) {
+            StringBuilder out = new StringBuilder();
+            int i = 1;
+            boolean closed = false;
+            while (i < v.length()) {
+                char c = v.charAt(i);
+                if (c == '\\') {
+                    if (i + 1 < v.length() && (v.charAt(i + 1) == '"' || v.charAt(i + 1) == '\\')) {
+                        out.append(v.charAt(i + 1));
+                        i += 2;
+                        continue;
+                    }
+                    problems.add(where + ": " + key + " has an unsupported escape in its quoted value (only \\\" and \\\\)");
+                    return Optional.empty();
+                }
+                if (c == '"') {
+                    closed = true;
+                    i++;
+                    break;
+                }
+                out.append(c);
+                i++;
+            }
+            if (!closed) {
+                problems.add(where + ": " + key + " has an unterminated quoted value");
+                return Optional.empty();
+            }
+            if (i < v.length()) {
+                problems.add(where + ": " + key + " has text after its closing quote");
+                return Optional.empty();
+            }
+            v = out.toString();
+        } else if (v.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"')) {
+            problems.add(where + ": " + key + " has spaces or quotes in its value; write it in double quotes");
+            return Optional.empty();
+        }
+        if (v.chars().anyMatch(Character::isISOControl)) {
+            problems.add(where + ": " + key + " has a control character in its value");
+            return Optional.empty();
+        }
+        if (v.length() > MAX_VALUE_CHARS) {
+            problems.add(where + ": " + key + " has a value longer than " + MAX_VALUE_CHARS + " characters");
+            return Optional.empty();
+        }
+        return Optional.of(v);
+    }
+
+    // ---- values ------------------------------------------------------------------------------
+
+    private Path decideDataDir(Optional<Setting> early, Setting fromFile, boolean explicitFile, Path provisional,
+            List<String> problems) {
+        if (fromFile == null) {
+            return provisional;
+        }
+        Path fileDataDir = resolvePath(fromFile, problems);
+        if (fileDataDir == null) {
+            return provisional;
+        }
+        if (!explicitFile && !fileDataDir.equals(provisional)) {
+            problems.add(fromFile.where() + ": data_dir points elsewhere, but this file was found inside the data directory "
+                    + provisional + "; name the file with --config or POSTERN_CONFIG instead");
+        }
+        // --data-dir and POSTERN_DATA_DIR win over the file, like every other override.
+        return early.isPresent() ? provisional : fileDataDir;
+    }
+
+    private Config build(Path dataDir, Optional<Path> file, Map<String, Setting> s, List<String> problems) {
+        InetAddress bind = bind(s.get(ConfigReference.BIND), problems);
+        String hostname = hostname(s.get(ConfigReference.HOSTNAME), problems);
+        int smtp = port(s, ConfigReference.SMTP_PORT, 25, problems);
+        int submission = port(s, ConfigReference.SUBMISSION_PORT, 587, problems);
+        int submissions = port(s, ConfigReference.SUBMISSIONS_PORT, 465, problems);
+        int imap = port(s, ConfigReference.IMAP_PORT, 143, problems);
+        int imaps = port(s, ConfigReference.IMAPS_PORT, 993, problems);
+        int http = port(s, ConfigReference.HTTP_PORT, 8443, problems);
+        checkDistinctPorts(Map.of(ConfigReference.SMTP_PORT, smtp, ConfigReference.SUBMISSION_PORT, submission,
+                ConfigReference.SUBMISSIONS_PORT, submissions, ConfigReference.IMAP_PORT, imap,
+                ConfigReference.IMAPS_PORT, imaps, ConfigReference.HTTP_PORT, http), problems);
+
+        Optional<String> dbUrl = dbUrl(s.get(ConfigReference.DB_URL), problems);
+        Optional<String> dbUser = nonEmpty(s.get(ConfigReference.DB_USER));
+        dbUser.ifPresent(u -> {
+            if (u.length() > 128) {
+                problems.add(s.get(ConfigReference.DB_USER).where() + ": db_user is longer than 128 characters");
+            }
+        });
+        Optional<String> dbPassword = dbPassword(s.get(ConfigReference.DB_PASSWORD), file, problems);
+        if (dbUrl.isEmpty()) {
+            for (String key : List.of(ConfigReference.DB_USER, ConfigReference.DB_PASSWORD)) {
+                Setting set = s.get(key);
+                if (set != null && !set.value().isEmpty()) {
+                    problems.add(set.where() + ": " + key + " is set but db_url is empty (the embedded database needs no "
+                            + "credentials)");
+                }
+            }
+        }
+
+        Optional<Path> tlsCert = tlsPath(s.get(ConfigReference.TLS_CERT), problems);
+        Optional<Path> tlsKey = tlsPath(s.get(ConfigReference.TLS_KEY), problems);
+        if (tlsCert.isPresent() != tlsKey.isPresent()) {
+            Setting given = tlsCert.isPresent() ? s.get(ConfigReference.TLS_CERT) : s.get(ConfigReference.TLS_KEY);
+            String missing = tlsCert.isPresent() ? ConfigReference.TLS_KEY : ConfigReference.TLS_CERT;
+            problems.add(given.where() + ": " + given.key() + " is set without " + missing + "; set both, or neither for a "
+                    + "generated certificate");
+            tlsCert = Optional.empty();
+            tlsKey = Optional.empty();
+        }
+        tlsKey.ifPresent(key -> {
+            try {
+                OwnerOnlyFiles.requireOwnerOnly(key);
+            } catch (KeyFileException e) {
+                problems.add(s.get(ConfigReference.TLS_KEY).where() + ": tls_key " + key
+                        + " must be readable by its owner only (chmod 600)");
+            }
+        });
+
+        String logFormat = choice(s.get(ConfigReference.LOG_FORMAT), "plain", LOG_FORMATS, problems);
+        String logLevel = choice(s.get(ConfigReference.LOG_LEVEL), "info", LOG_LEVELS, problems);
+        long maxMessage = size(s.get(ConfigReference.MAX_MESSAGE_BYTES), 36_700_160L, problems);
+        long maxHttp = size(s.get(ConfigReference.HTTP_MAX_REQUEST_BYTES), 1_048_576L, problems);
+
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
+                dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp);
+    }
+
+    private static InetAddress bind(Setting s, List<String> problems) {
+        String v = s == null ? "0.0.0.0" : s.value();
+        if (v.startsWith("[") && v.endsWith("]")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        try {
+            InetAddress address = InetAddress.ofLiteral(v);
+            if (address.isMulticastAddress()) {
+                throw new IllegalArgumentException("multicast");
+            }
+            return address;
+        } catch (IllegalArgumentException e) {
+            problems.add(s.where() + ": bind must be an IPv4 or IPv6 address literal such as 0.0.0.0, ::, 127.0.0.1 or ::1");
+            return InetAddress.getLoopbackAddress();
+        }
+    }
+
+    private String hostname(Setting s, List<String> problems) {
+        if (s == null) {
+            return validHostname(defaultHostname.get()).orElse("localhost");
+        }
+        Optional<String> valid = validHostname(s.value());
+        if (valid.isEmpty()) {
+            problems.add(s.where() + ": hostname must be a DNS name such as mail.example.org");
+            return "localhost";
+        }
+        return valid.get();
+    }
+
+    /** The lower-case A-label form of {@code name} if it is a usable DNS host name (not an IP literal). */
+    static Optional<String> validHostname(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String t = name.strip();
+        if (t.endsWith(".")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(t, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (ascii.isEmpty() || ascii.length() > 253) {
+            return Optional.empty();
+        }
+        String[] labels = ascii.split("\\.", -1);
+        for (String label : labels) {
+            if (!DNS_LABEL.matcher(label).matches()) {
+                return Optional.empty();
+            }
+        }
+        if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+            return Optional.empty();
+        }
+        return Optional.of(ascii);
+    }
+
+    private static String machineHostname() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException | SecurityException e) {
+            return "localhost";
+        }
+    }
+
+    private static int port(Map<String, Setting> settings, String key, int defaultValue, List<String> problems) {
+        Setting s = settings.get(key);
+        if (s == null) {
+            return defaultValue;
+        }
+        try {
+            if (s.value().length() <= 5 && s.value().chars().allMatch(c -> c >= '0' && c <= '9') && !s.value().isEmpty()) {
+                int port = Integer.parseInt(s.value());
+                if (port <= 65535) {
+                    return port;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(s.where() + ": " + key + " must be a whole number from 0 to 65535 (0 = any free port)");
+        return defaultValue;
+    }
+
+    private static void checkDistinctPorts(Map<String, Integer> ports, List<String> problems) {
+        Map<Integer, String> seen = new LinkedHashMap<>();
+        ConfigReference.entries().stream().map(ConfigReference.Entry::key).filter(ports::containsKey).forEach(key -> {
+            int port = ports.get(key);
+            if (port == 0) {
+                return;
+            }
+            String other = seen.putIfAbsent(port, key);
+            if (other != null) {
+                problems.add(other + " and " + key + " are both set to port " + port);
+            }
+        });
+    }
+
+    private static Optional<String> dbUrl(Setting s, List<String> problems) {
+        Optional<String> url = nonEmpty(s);
+        if (url.isEmpty()) {
+            return url;
+        }
+        String v = url.get();
+        if (!v.startsWith("jdbc:postgresql://") || v.length() <= "jdbc:postgresql://".length()) {
+            problems.add(s.where() + ": db_url must be empty (embedded database) or start with jdbc:postgresql://");
+            return Optional.empty();
+        }
+        if (v.toLowerCase(Locale.ROOT).contains("password")) {
+            problems.add(s.where() + ": db_url must not carry a password; set db_password (or POSTERN_DB_PASSWORD) instead");
+            return Optional.empty();
+        }
+        return url;
+    }
+
+    private static Optional<String> dbPassword(Setting s, Optional<Path> file, List<String> problems) {
+        if (s == null || s.value().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> problem;
+        try {
+            problem = SecretStrength.problemWithPassphrase(s.value());
+        } catch (RuntimeException e) {
+            problem = Optional.of("could not be checked");
+        }
+        if (problem.isPresent()) {
+            problems.add(s.where() + ": db_password " + problem.get() + "; refusing to start with a weak database password");
+            return Optional.empty();
+        }
+        if (!s.where().startsWith("environment") && file.isPresent()) {
+            try {
+                OwnerOnlyFiles.requireOwnerOnly(file.get());
+            } catch (KeyFileException e) {
+                problems.add(s.where() + ": db_password is set in a file that others can read; chmod 600 "
+                        + file.get() + " or use POSTERN_DB_PASSWORD");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(s.value());
+    }
+
+    private Optional<Path> tlsPath(Setting s, List<String> problems) {
+        if (s == null || s.value().isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = resolvePath(s, problems);
+        if (path == null) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            problems.add(s.where() + ": " + s.key() + " " + path + " is not a readable file");
+            return Optional.empty();
+        }
+        return Optional.of(path);
+    }
+
+    private static String choice(Setting s, String defaultValue, Set<String> allowed, List<String> problems) {
+        if (s == null) {
+            return defaultValue;
+        }
+        String v = s.value().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            problems.add(s.where() + ": " + s.key() + " must be one of " + String.join(", ", sorted(allowed)));
+            return defaultValue;
+        }
+        return v;
+    }
+
+    private static long size(Setting s, long defaultValue, List<String> problems) {
+        if (s == null) {
+            return defaultValue;
+        }
+        Matcher m = SIZE.matcher(s.value());
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
+                    case "KiB" -> 1024L;
+                    case "MiB" -> 1024L * 1024;
+                    default -> 1024L * 1024 * 1024;
+                };
+                long bytes = Math.multiplyExact(n, unit);
+                if (bytes >= MIN_SIZE_LIMIT && bytes <= MAX_SIZE_LIMIT) {
+                    return bytes;
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // reported below
+            }
+        }
+        problems.add(s.where() + ": " + s.key() + " must be a size from 1 KiB to 1 GiB, in bytes or with a KiB/MiB/GiB suffix");
+        return defaultValue;
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private static Optional<String> nonEmpty(Setting s) {
+        return s == null || s.value().isEmpty() ? Optional.empty() : Optional.of(s.value());
+    }
+
+    private Path resolvePath(Setting s, List<String> problems) {
+        if (s.value().isEmpty()) {
+            problems.add(s.where() + ": " + s.key() + " is empty");
+            return null;
+        }
+        try {
+            return s.base().resolve(s.value()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            problems.add(s.where() + ": " + s.key() + " is not a valid path");
+            return null;
+        }
+    }
+
+    private Path absolute(Path path) {
+        return workingDirectory.resolve(path).toAbsolutePath().normalize();
+    }
+
+    private static List<String> sorted(Set<String> set) {
+        return set.stream().sorted().toList();
+    }
+
+    /** Keeps at most 64 printable characters, so a hostile or mistaken file cannot mangle the message. */
+    private static String printable(String text) {
+        String cleaned = text.codePoints().filter(c -> c >= 0x20 && c != 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return cleaned.length() > 64 ? cleaned.substring(0, 64) + "..." : cleaned;
+    }
+
+    private static void throwIfAny(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.size() == 1 ? problems.getFirst()
+                    : problems.size() + " configuration problems: " + String.join("; ", problems));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.postern.server.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every configuration key Postern knows, with its default and a one-line description. The loader
+ * refuses any key not listed here, and the README's configuration table is generated from it, so
+ * the two cannot drift apart.
+ */
+public final class ConfigReference {
+
+    /** One configuration key: its name in the file, its default as written in a file, and what it does. */
+    public record Entry(String key, String defaultValue, String description) {
+        /** The environment variable that overrides this key: {@code POSTERN_<KEY>}. */
+        public String environmentVariable() {
+            return ENV_PREFIX + key.toUpperCase(Locale.ROOT);
+        }
+    }
+
+    /** Prefix of every environment variable Postern reads. */
+    public static final String ENV_PREFIX = "POSTERN_";
+
+    /** Prefix of environment variables reserved for tests; never read as configuration. */
+    public static final String TEST_ENV_PREFIX = "POSTERN_TEST_";
+
+    /**
+     * Environment variables that belong to the launcher, not to the configuration file; they are
+     * allowed next to the {@code POSTERN_<KEY>} overrides. POSTERN_DATA_DIR is both.
+     */
+    public static final Set<String> LAUNCHER_VARIABLES =
+            Set.of("POSTERN_CONFIG", "POSTERN_DATA_DIR", "POSTERN_JAVA_OPTS", "POSTERN_JAVA_HOME");
+
+    public static final String DATA_DIR = "data_dir";
+    public static final String BIND = "bind";
+    public static final String HOSTNAME = "hostname";
+    public static final String SMTP_PORT = "smtp_port";
+    public static final String SUBMISSION_PORT = "submission_port";
+    public static final String SUBMISSIONS_PORT = "submissions_port";
+    public static final String IMAP_PORT = "imap_port";
+    public static final String IMAPS_PORT = "imaps_port";
+    public static final String HTTP_PORT = "http_port";
+    public static final String DB_URL = "db_url";
+    public static final String DB_USER = "db_user";
+    public static final String DB_PASSWORD = "db_password";
+    public static final String TLS_CERT = "tls_cert";
+    public static final String TLS_KEY = "tls_key";
+    public static final String LOG_FORMAT = "log_format";
+    public static final String LOG_LEVEL = "log_level";
+    public static final String MAX_MESSAGE_BYTES = "max_message_bytes";
+    public static final String HTTP_MAX_REQUEST_BYTES = "http_max_request_bytes";
+
+    /** The name of the configuration file looked for in the data directory. */
+    public static final String DEFAULT_FILE_NAME = "postern.conf";
+
+    private static final List<Entry> ENTRIES = List.of(
+            new Entry(DATA_DIR, "./data",
+                    "Directory for the database, keys and TLS material; also set by --data-dir or POSTERN_DATA_DIR. "
+                            + "Relative paths are resolved against the current directory (in a file: against the file's directory)."),
+            new Entry(BIND, "0.0.0.0",
+                    "IP address the listeners bind to: an IPv4 or IPv6 literal; 0.0.0.0 or :: means all interfaces."),
+            new Entry(HOSTNAME, "(this machine's host name, else localhost)",
+                    "DNS name the server announces in greetings and puts in its self-signed certificate."),
+            new Entry(SMTP_PORT, "25", "SMTP port for mail from other servers (0 = any free port)."),
+            new Entry(SUBMISSION_PORT, "587", "Submission port for your users' mail clients, STARTTLS required (0 = any free port)."),
+            new Entry(SUBMISSIONS_PORT, "465", "Submission port with implicit TLS (0 = any free port)."),
+            new Entry(IMAP_PORT, "143", "IMAP port, STARTTLS required before login (0 = any free port)."),
+            new Entry(IMAPS_PORT, "993", "IMAP port with implicit TLS (0 = any free port)."),
+            new Entry(HTTP_PORT, "8443", "HTTPS port for the web interface and API; plain HTTP is never served (0 = any free port)."),
+            new Entry(DB_URL, "",
+                    "Empty for the embedded SQLite database at <data_dir>/postern.db; else a jdbc:postgresql:// URL without a password."),
+            new Entry(DB_USER, "", "PostgreSQL user name."),
+            new Entry(DB_PASSWORD, "",
+                    "PostgreSQL password; prefer the POSTERN_DB_PASSWORD variable. Weak or well-known passwords are refused, "
+                            + "and a file that sets it must be readable by its owner only."),
+            new Entry(TLS_CERT, "",
+                    "PEM certificate chain (leaf first). Empty, with tls_key empty, for a generated self-signed certificate. "
+                            + "Relative paths in a file are resolved against the file's directory."),
+            new Entry(TLS_KEY, "", "PEM private key (PKCS#8, EC or RSA, unencrypted) for tls_cert; must be readable by its owner only."),
+            new Entry(LOG_FORMAT, "plain", "Log format on standard output: plain or json (one object per line)."),
+            new Entry(LOG_LEVEL, "info", "Log level: error, warn, info or debug."),
+            new Entry(MAX_MESSAGE_BYTES, "36700160",
+                    "Largest message accepted, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."),
+            new Entry(HTTP_MAX_REQUEST_BYTES, "1048576",
+                    "Largest HTTP request body accepted, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."));
+
+    private static final Map<String, Entry> BY_KEY = index();
+
+    private ConfigReference() {}
+
+    /** All keys in documentation order. */
+    public static List<Entry> entries() {
+        return ENTRIES;
+    }
+
+    /** The known keys. */
+    public static Set<String> keys() {
+        return BY_KEY.keySet();
+    }
+
+    public static Optional<Entry> entry(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    /** The README's configuration table in GitHub-flavoured Markdown. */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder();
+        out.append("| key | environment variable | default | description |\n");
+        out.append("|---|---|---|---|\n");
+        for (Entry entry : ENTRIES) {
+            out.append("| `").append(entry.key()).append("` | `").append(entry.environmentVariable()).append("` | ")
+                    .append(entry.defaultValue().isEmpty() ? "(empty)" : "`" + entry.defaultValue() + "`")
+                    .append(" | ").append(entry.description().replace("|", "\\|")).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static Map<String, Entry> index() {
+        Map<String, Entry> map = new LinkedHashMap<>();
+        for (Entry entry : ENTRIES) {
+            if (map.put(entry.key(), entry) != null) {
+                throw new IllegalStateException("duplicate configuration key " + entry.key());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+}

@@ -1,0 +1,36 @@
+package org.postern.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ConfigReferenceTest {
+
+    @Test
+    void everyKeyIsLowerSnakeCaseAndDescribed() {
+        assertThat(ConfigReference.entries()).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.key()).matches("[a-z][a-z0-9_]*");
+            assertThat(e.description()).isNotBlank();
+            assertThat(e.environmentVariable()).isEqualTo("POSTERN_" + e.key().toUpperCase());
+        });
+    }
+
+    @Test
+    void theMarkdownTableHasARowForEveryKey() {
+        String table = ConfigReference.markdownTable();
+
+        assertThat(table.lines()).hasSize(ConfigReference.entries().size() + 2);
+        for (ConfigReference.Entry e : ConfigReference.entries()) {
+            assertThat(table).contains("| `" + e.key() + "` | `" + e.environmentVariable() + "` |");
+        }
+        assertThat(table).contains("`36700160`").contains("`8443`");
+    }
+
+    @Test
+    void theLoaderKnowsExactlyTheDocumentedKeys() {
+        assertThat(ConfigReference.keys()).contains("data_dir", "bind", "hostname", "smtp_port", "submission_port",
+                "submissions_port", "imap_port", "imaps_port", "http_port", "db_url", "db_user", "db_password",
+                "tls_cert", "tls_key", "log_format", "log_level", "max_message_bytes", "http_max_request_bytes")
+                .hasSize(18);
+    }
+}
