@@ -164,7 +164,9 @@ public final class Directory {
             if (role == Role.SERVER_ADMIN && !broadest.isServerWide()) {
                 throw new AccessDeniedException("only server administrators create server administrators");
             }
-            User user = tx.users().create(tenantScope, domain.tenantId(), login, role, hash);
+            // Making a server admin is itself a server-wide act; everything else stays in the tenant.
+            User user = tx.users().create(role == Role.SERVER_ADMIN ? broadest : tenantScope, domain.tenantId(), login,
+                    role, hash);
             dataKeys.createFor(tx, tenantScope, user.tenantId(), user.id());
             for (SpecialUse use : SpecialUse.values()) {
                 tx.mailboxes().create(tenantScope, user.tenantId(), user.id(), use.defaultName(), Optional.of(use));

@@ -193,4 +193,17 @@ class DirectoryTest {
         directory.addTenant(OP, "Acme Corp");
         assertThatThrownBy(() -> directory.addTenant(OP, "Acme Corp")).isInstanceOf(ConflictException.class);
     }
+
+    @Test
+    void theOperatorCreatesServerAdminsAndATenantAdminCannot() {
+        directory.addDomain(OP, DomainName.parse("example.org"), Optional.empty());
+        User root = directory.addUser(OP, a("root@example.org"), Role.SERVER_ADMIN, "correct horse battery".toCharArray());
+        assertThat(root.role()).isEqualTo(Role.SERVER_ADMIN);
+        User admin = directory.addUser(OP, a("admin@example.org"), Role.TENANT_ADMIN, "correct horse battery".toCharArray());
+        Caller asAdmin = new Caller.User(admin.tenantId(), admin.id(), admin.role());
+        assertThatThrownBy(() -> directory.addUser(asAdmin, a("evil@example.org"), Role.SERVER_ADMIN,
+                "correct horse battery".toCharArray())).isInstanceOf(AccessDeniedException.class);
+        assertThat(directory.addUser(asAdmin, a("staff@example.org"), Role.USER, "correct horse battery".toCharArray())
+                .tenantId()).isEqualTo(admin.tenantId());
+    }
 }

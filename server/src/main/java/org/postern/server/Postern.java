@@ -1,0 +1,158 @@
+package org.postern.server;
+
+
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.postern.access.AccessPolicy;
+import org.postern.access.Caller;
+import org.postern.access.Scope;
+import org.postern.crypto.OwnerOnlyFiles;
+import org.postern.crypto.PasswordHasher;
+import org.postern.mail.directory.Directory;
+import org.postern.mail.keys.DataKeys;
+import org.postern.mail.keys.FieldSealer;
+import org.postern.mail.maintenance.Purger;
+import org.postern.mail.maintenance.StoreVerifier;
+import org.postern.mail.message.MessageReader;
+import org.postern.mail.message.MessageWriter;
+import org.postern.mail.message.SummaryCodec;
+import org.postern.mail.message.SummaryParser;
+import org.postern.server.config.Config;
+import org.postern.server.keys.KeyRotation;
+import org.postern.server.keys.MasterKeys;
+import org.postern.server.keys.SealedFile;
+import org.postern.server.keys.TokenSigningKey;
+import org.postern.server.tls.TlsMaterial;
+import org.postern.store.MetadataStore;
+import org.postern.store.blob.BlobStore;
+import org.postern.store.blob.EncryptingBlobStore;
+import org.postern.store.blob.FsBlobStore;
+import org.postern.store.sql.SqlMetadataStore;
+
+/**
+ * The wiring: every service of one deployment, built with plain constructors from a
+ * {@link Config}. The server and each admin CLI command open one of these on the same data
+ * directory; they share the database and files, and nothing else.
+ */
+public final class Postern implements AutoCloseable {
+    public static final String KEYS_DIR = "keys";
+    public static final String MASTER_KEY_FILE = "master.keys";
+    public static final String BLOBS_DIR = "blobs";
+
+    private final Config config;
+    private final MasterKeys masterKeys;
+    private final MetadataStore store;
+    private final BlobStore rawBlobs;
+    private final AccessPolicy policy = new AccessPolicy();
+    private final DataKeys dataKeys;
+    private final Directory directory;
+    private final MessageWriter writer;
+    private final MessageReader reader;
+    private final Clock clock = Clock.systemUTC();
+
+    private Postern(Config config) {
+        this.config = config;
+        Path dataDir = config.dataDir();
+        OwnerOnlyFiles.createPrivateDirectory(dataDir);
+        Path keysDir = dataDir.resolve(KEYS_DIR);
+        this.masterKeys = MasterKeys.openOrCreate(keysDir.resolve(MASTER_KEY_FILE));
+        // Generated with the master key, so that a fresh data dir has every secret it needs.
+        TokenSigningKey.loadOrCreate(keysDir, masterKeys.get());
+        this.store = config.embeddedDatabase()
+                ? SqlMetadataStore.openSqlite(config.embeddedDatabaseFile())
+                : SqlMetadataStore.openPostgres(config.dbUrl().orElseThrow(), config.dbUser().orElse(null),
+                        config.dbPassword().orElse(null));
+        try {
+            Path blobRoot = dataDir.resolve(BLOBS_DIR);
+            OwnerOnlyFiles.createPrivateDirectory(blobRoot);
+            this.rawBlobs = new FsBlobStore(blobRoot);
+            Scope keyScope = policy.scopeFor(new Caller.System("data-keys"));
+            this.dataKeys = new DataKeys(store, masterKeys, keyScope, clock);
+            FieldSealer sealer = new FieldSealer(dataKeys);
+            BlobStore blobs = new EncryptingBlobStore(rawBlobs, dataKeys);
+            this.directory = new Directory(store, policy, dataKeys, sealer,
+                    new PasswordHasher(PasswordHasher.Params.DEFAULT), clock);
+            SummaryCodec summaries = new SummaryCodec(sealer);
+            this.writer = new MessageWriter(store, blobs, new SummaryParser(SummaryParser.Limits.DEFAULT), summaries,
+                    clock);
+            this.reader = new MessageReader(store, blobs, summaries);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public static Postern open(Config config) {
+        return new Postern(config);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public AccessPolicy policy() {
+        return policy;
+    }
+
+    public MetadataStore store() {
+        return store;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public DataKeys dataKeys() {
+        return dataKeys;
+    }
+
+    public MessageWriter writer() {
+        return writer;
+    }
+
+    public MessageReader reader() {
+        return reader;
+    }
+
+    public MasterKeys masterKeys() {
+        return masterKeys;
+    }
+
+    public StoreVerifier verifier() {
+        return new StoreVerifier(store, rawBlobs, reader, policy.scopeFor(new Caller.System("verifier")));
+    }
+
+    public Purger purger() {
+        return new Purger(store, rawBlobs, policy.scopeFor(new Caller.System("purger")), clock);
+    }
+
+    /** The files sealed under the master key, which rotation reseals. */
+    public List<SealedFile> sealedFiles() {
+        return List.of(
+                new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(TokenSigningKey.FILE_NAME), TokenSigningKey.PURPOSE),
+                new SealedFile(TlsMaterial.sealedKeyFile(config.dataDir()), TlsMaterial.SEALED_KEY_PURPOSE));
+    }
+
+    public KeyRotation keyRotation() {
+        return new KeyRotation(masterKeys, dataKeys, sealedFiles());
+    }
+
+    /** True when the database answers; for the readiness probe. */
+    public boolean ready() {
+        try {
+            store.inTransaction(tx -> tx.tenants().list(policy.scopeFor(new Caller.System("readiness"))).size());
+            return Files.isDirectory(config.dataDir().resolve(BLOBS_DIR));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+}

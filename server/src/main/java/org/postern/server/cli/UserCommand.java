@@ -1,0 +1,128 @@
+package org.postern.server.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
+import org.postern.access.Caller;
+import org.postern.model.EmailAddress;
+import org.postern.model.InvalidInputException;
+import org.postern.model.Role;
+import org.postern.server.Postern;
+import org.postern.store.User;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "user", description = "Manage user accounts.",
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Disable.class,
+                UserCommand.Enable.class})
+final class UserCommand {
+
+    @Command(name = "add", description = "Create an account on a hosted domain, with its mailboxes and its login as its first address.")
+    static final class Add extends DeploymentVerb {
+        @Parameters(paramLabel = "EMAIL", converter = Converters.Email.class, description = "The login address.")
+        EmailAddress login;
+
+        @Option(names = "--admin", description = "Make the user a server administrator (same as --role server-admin).")
+        boolean admin;
+
+        @Option(names = "--role", paramLabel = "ROLE", converter = Converters.RoleName.class,
+                description = "user (default), tenant-admin or server-admin.")
+        Role role;
+
+        @Option(names = "--password-stdin", required = true,
+                description = "Read the password from standard input (one line; at least 12 characters).")
+        boolean passwordStdin;
+
+        @Override
+        void run(Postern p) throws IOException {
+            Role chosen = admin ? Role.SERVER_ADMIN : role == null ? Role.USER : role;
+            if (admin && role != null && role != Role.SERVER_ADMIN) {
+                throw new InvalidInputException("--admin and --role " + role.label() + " contradict each other");
+            }
+            char[] password = readPassword(System.in);
+            try {
+                User u = p.directory().addUser(new Caller.Operator(), login, chosen, password);
+                out().println("user " + u.login() + " added (" + u.role().label() + ")");
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        }
+
+        /** The first line of stdin, without its line ending, never as a String. */
+        static char[] readPassword(InputStream in) throws IOException {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            int b;
+            int limit = 4 * org.postern.mail.directory.PasswordPolicy.MAX_CHARS; // UTF-8: at most 4 bytes a char
+            while ((b = in.read()) >= 0 && b != '\n') {
+                if (buf.size() >= limit) {
+                    throw new InvalidInputException("password on standard input is too long");
+                }
+                buf.write(b);
+            }
+            byte[] bytes = buf.toByteArray();
+            int len = bytes.length;
+            if (len > 0 && bytes[len - 1] == '\r') {
+                len--;
+            }
+            try {
+                CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes, 0, len));
+                char[] out = new char[chars.remaining()];
+                chars.get(out);
+                Arrays.fill(chars.array(), '\0');
+                return out;
+            } catch (CharacterCodingException e) {
+                throw new InvalidInputException("password on standard input is not valid UTF-8");
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List users: login, role, state.")
+    static final class ListUsers extends DeploymentVerb {
+        @Option(names = "--json", description = "One JSON object per line.")
+        boolean json;
+
+        @Override
+        void run(Postern p) {
+            var users = p.directory().users(new Caller.Operator()).stream()
+                    .sorted(Comparator.comparing(u -> u.login().toString())).toList();
+            Output.rows(out(), json, users, u -> new Object[] {"login", u.login(), "role", u.role().label(), "state",
+                    u.disabled() ? "disabled" : "active", "id", u.id()});
+        }
+    }
+
+    @Command(name = "disable", description = "Disable an account: no sign-in, no mail delivered; data is kept.")
+    static final class Disable extends DeploymentVerb {
+        @Parameters(paramLabel = "EMAIL", converter = Converters.Email.class)
+        EmailAddress login;
+
+        @Override
+        void run(Postern p) {
+            p.directory().setDisabled(new Caller.Operator(), login, true);
+            out().println("user " + login + " disabled");
+        }
+    }
+
+    @Command(name = "enable", description = "Enable a disabled account again.")
+    static final class Enable extends DeploymentVerb {
+        @Parameters(paramLabel = "EMAIL", converter = Converters.Email.class)
+        EmailAddress login;
+
+        @Override
+        void run(Postern p) {
+            p.directory().setDisabled(new Caller.Operator(), login, false);
+            out().println("user " + login + " enabled");
+        }
+    }
+}
