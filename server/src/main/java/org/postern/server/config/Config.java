@@ -1,9 +1,12 @@
 package org.postern.server.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Postern's validated configuration; build it with {@link ConfigLoader}. Every value here has
@@ -39,7 +42,10 @@ public record Config(
         String logFormat,
         String logLevel,
         long maxMessageBytes,
-        long httpMaxRequestBytes) {
+        long httpMaxRequestBytes,
+        SmtpSettings smtp,
+        List<InetSocketAddress> dnsServers,
+        Set<String> dmarcMonitorDomains) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -56,6 +62,9 @@ public record Config(
         Objects.requireNonNull(tlsKey, "tlsKey");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(smtp, "smtp");
+        dnsServers = List.copyOf(dnsServers);
+        dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("tls_cert and tls_key go together");
         }
@@ -102,6 +111,9 @@ public record Config(
                 + ", logLevel=" + logLevel
                 + ", maxMessageBytes=" + maxMessageBytes
                 + ", httpMaxRequestBytes=" + httpMaxRequestBytes
+                + ", smtp=" + smtp
+                + ", dnsServers=" + dnsServers
+                + ", dmarcMonitorDomains=" + dmarcMonitorDomains
                 + "]";
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.IDN;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +55,9 @@ public final class ConfigLoader {
 
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     private static final Pattern ENV_NAME = Pattern.compile("POSTERN_[A-Za-z0-9_]*");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)");
+    private static final Pattern HOST_PORT =
+            Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)\\]|([0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*))(?::([0-9]{1,5}))?");
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})\\s*(KiB|MiB|GiB)?");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Set<String> LOG_FORMATS = Set.of("plain", "json");
@@ -364,11 +369,34 @@ public final class ConfigLoader {
         long maxMessage = size(s.get(ConfigReference.MAX_MESSAGE_BYTES), 36_700_160L, problems);
         long maxHttp = size(s.get(ConfigReference.HTTP_MAX_REQUEST_BYTES), 1_048_576L, problems);
 
+        SmtpSettings smtpSettings = new SmtpSettings(
+                number(s, ConfigReference.SMTP_MAX_RECIPIENTS, SmtpSettings.DEFAULT.maxRecipients(), 1, 10_000, problems),
+                number(s, ConfigReference.SMTP_MAX_CONNECTIONS, SmtpSettings.DEFAULT.maxConnections(), 1, 100_000, problems),
+                number(s, ConfigReference.SMTP_MAX_CONNECTIONS_PER_IP, SmtpSettings.DEFAULT.maxConnectionsPerIp(), 1, 10_000,
+                        problems),
+                number(s, ConfigReference.SMTP_MESSAGES_PER_MINUTE_PER_IP, SmtpSettings.DEFAULT.messagesPerMinutePerIp(), 1,
+                        1_000_000, problems),
+                number(s, ConfigReference.SMTP_RECIPIENTS_PER_MINUTE_PER_IP, SmtpSettings.DEFAULT.recipientsPerMinutePerIp(),
+                        1, 1_000_000, problems),
+                number(s, ConfigReference.SMTP_MESSAGES_PER_MINUTE_PER_DOMAIN,
+                        SmtpSettings.DEFAULT.messagesPerMinutePerDomain(), 1, 1_000_000, problems),
+                duration(s.get(ConfigReference.SMTP_IDLE_TIMEOUT), SmtpSettings.DEFAULT.idleTimeout(),
+                        Duration.ofSeconds(1), Duration.ofHours(1), problems),
+                duration(s.get(ConfigReference.SMTP_MAX_SESSION_TIME), SmtpSettings.DEFAULT.maxSessionTime(),
+                        Duration.ofSeconds(1), Duration.ofHours(24), problems),
+                duration(s.get(ConfigReference.SMTP_RECIPIENT_CHECK_TIMEOUT), SmtpSettings.DEFAULT.recipientCheckTimeout(),
+                        Duration.ofMillis(100), Duration.ofMinutes(1), problems),
+                number(s, ConfigReference.SMTP_MAX_LINE_BYTES, SmtpSettings.DEFAULT.maxLineBytes(), 512, 65_536, problems),
+                number(s, ConfigReference.SMTP_MAX_ERRORS, SmtpSettings.DEFAULT.maxErrors(), 1, 1000, problems));
+        List<InetSocketAddress> dnsServers = dnsServers(s.get(ConfigReference.DNS_SERVERS), problems);
+        Set<String> monitorDomains = domainList(s.get(ConfigReference.DMARC_MONITOR_DOMAINS), problems);
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
-                dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp);
+                dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
+                monitorDomains);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {
@@ -539,6 +567,91 @@ public final class ConfigLoader {
             return defaultValue;
         }
         return v;
+    }
+
+    private static int number(Map<String, Setting> settings, String key, int defaultValue, int min, int max,
+            List<String> problems) {
+        Setting s = settings.get(key);
+        if (s == null) {
+            return defaultValue;
+        }
+        String v = s.value();
+        if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        problems.add(s.where() + ": " + key + " must be a whole number from " + min + " to " + max);
+        return defaultValue;
+    }
+
+    private static Duration duration(Setting s, Duration defaultValue, Duration min, Duration max, List<String> problems) {
+        if (s == null) {
+            return defaultValue;
+        }
+        Matcher m = DURATION.matcher(s.value());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+            if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
+                return d;
+            }
+        }
+        problems.add(s.where() + ": " + s.key() + " must be a duration from " + min.toString().substring(2).toLowerCase(Locale.ROOT)
+                + " to " + max.toString().substring(2).toLowerCase(Locale.ROOT) + " such as 30s, 5m or 1h");
+        return defaultValue;
+    }
+
+    private static List<InetSocketAddress> dnsServers(Setting s, List<String> problems) {
+        if (s == null || s.value().isBlank()) {
+            return List.of();
+        }
+        List<InetSocketAddress> servers = new java.util.ArrayList<>();
+        for (String item : s.value().split(",")) {
+            String t = item.strip();
+            Matcher m = HOST_PORT.matcher(t);
+            try {
+                if (!m.matches()) {
+                    throw new IllegalArgumentException(t);
+                }
+                String host = m.group(1) != null ? m.group(1) : m.group(2);
+                int port = m.group(3) == null ? 53 : Integer.parseInt(m.group(3));
+                if (port < 1 || port > 65535) {
+                    throw new IllegalArgumentException(t);
+                }
+                servers.add(new InetSocketAddress(InetAddress.ofLiteral(host), port));
+            } catch (IllegalArgumentException e) {
+                problems.add(s.where() + ": dns_servers must be a comma-separated list of IP[:port] such as "
+                        + "127.0.0.1:5353 or [::1]:53");
+                return List.of();
+            }
+        }
+        if (servers.size() > 8) {
+            problems.add(s.where() + ": dns_servers lists more than 8 servers");
+        }
+        return servers;
+    }
+
+    private static Set<String> domainList(Setting s, List<String> problems) {
+        if (s == null || s.value().isBlank()) {
+            return Set.of();
+        }
+        Set<String> domains = new java.util.LinkedHashSet<>();
+        for (String item : s.value().split(",")) {
+            Optional<String> d = validHostname(item);
+            if (d.isEmpty()) {
+                problems.add(s.where() + ": " + s.key() + " must be a comma-separated list of domain names");
+                return Set.of();
+            }
+            domains.add(d.get());
+        }
+        return domains;
     }
 
     private static long size(Setting s, long defaultValue, List<String> problems) {

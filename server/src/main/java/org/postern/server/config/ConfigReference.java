@@ -53,6 +53,19 @@ public final class ConfigReference {
     public static final String LOG_LEVEL = "log_level";
     public static final String MAX_MESSAGE_BYTES = "max_message_bytes";
     public static final String HTTP_MAX_REQUEST_BYTES = "http_max_request_bytes";
+    public static final String SMTP_MAX_RECIPIENTS = "smtp_max_recipients";
+    public static final String SMTP_MAX_CONNECTIONS = "smtp_max_connections";
+    public static final String SMTP_MAX_CONNECTIONS_PER_IP = "smtp_max_connections_per_ip";
+    public static final String SMTP_MESSAGES_PER_MINUTE_PER_IP = "smtp_messages_per_minute_per_ip";
+    public static final String SMTP_RECIPIENTS_PER_MINUTE_PER_IP = "smtp_recipients_per_minute_per_ip";
+    public static final String SMTP_MESSAGES_PER_MINUTE_PER_DOMAIN = "smtp_messages_per_minute_per_domain";
+    public static final String SMTP_IDLE_TIMEOUT = "smtp_idle_timeout";
+    public static final String SMTP_MAX_SESSION_TIME = "smtp_max_session_time";
+    public static final String SMTP_RECIPIENT_CHECK_TIMEOUT = "smtp_recipient_check_timeout";
+    public static final String SMTP_MAX_LINE_BYTES = "smtp_max_line_bytes";
+    public static final String SMTP_MAX_ERRORS = "smtp_max_errors";
+    public static final String DNS_SERVERS = "dns_servers";
+    public static final String DMARC_MONITOR_DOMAINS = "dmarc_monitor_domains";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -86,7 +99,24 @@ public final class ConfigReference {
             new Entry(MAX_MESSAGE_BYTES, "36700160",
                     "Largest message accepted, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."),
             new Entry(HTTP_MAX_REQUEST_BYTES, "1048576",
-                    "Largest HTTP request body accepted, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."));
+                    "Largest HTTP request body accepted, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."),
+            new Entry(SMTP_MAX_RECIPIENTS, "100", "Recipients per message on the SMTP port (1 to 10000)."),
+            new Entry(SMTP_MAX_CONNECTIONS, "1000", "Open SMTP connections in all (1 to 100000); beyond it new ones get 421."),
+            new Entry(SMTP_MAX_CONNECTIONS_PER_IP, "20", "Open SMTP connections from one client address (1 to 10000)."),
+            new Entry(SMTP_MESSAGES_PER_MINUTE_PER_IP, "120", "Messages accepted from one client address per minute (1 to 1000000)."),
+            new Entry(SMTP_RECIPIENTS_PER_MINUTE_PER_IP, "600", "Recipients accepted from one client address per minute (1 to 1000000)."),
+            new Entry(SMTP_MESSAGES_PER_MINUTE_PER_DOMAIN, "1200",
+                    "Messages accepted for one hosted recipient domain per minute, from all clients (1 to 1000000)."),
+            new Entry(SMTP_IDLE_TIMEOUT, "5m", "Silence allowed between SMTP commands (1s to 1h; units s, m, h)."),
+            new Entry(SMTP_MAX_SESSION_TIME, "30m", "Longest an SMTP connection may stay open (1s to 24h)."),
+            new Entry(SMTP_RECIPIENT_CHECK_TIMEOUT, "5s",
+                    "Longest a recipient lookup may take; past it RCPT TO is answered 451 4.3.0, never accepted (100ms to 1m)."),
+            new Entry(SMTP_MAX_LINE_BYTES, "2048", "Longest SMTP command line in bytes, CRLF included (512 to 65536)."),
+            new Entry(SMTP_MAX_ERRORS, "10", "Bad SMTP commands allowed before the connection is closed (1 to 1000)."),
+            new Entry(DNS_SERVERS, "",
+                    "DNS servers for SPF, DKIM and DMARC lookups, as host:port list (e.g. 127.0.0.1:5353,[::1]:53); empty for the system's."),
+            new Entry(DMARC_MONITOR_DOMAINS, "",
+                    "Hosted domains (comma-separated) for which DMARC only reports: failing mail is neither rejected nor sent to Junk."));
 
     private static final Map<String, Entry> BY_KEY = index();
 

@@ -435,4 +435,28 @@ class ConfigLoaderTest {
 
         assertThat(failure()).contains("2 configuration problems").contains("smtp_port").contains("log_format");
     }
+
+    @Test
+    void smtpLimitsDnsServersAndDmarcDomainsAreReadAndBounded() throws IOException {
+        assertThat(load().smtp()).isEqualTo(SmtpSettings.DEFAULT);
+        assertThat(load().dnsServers()).isEmpty();
+        write("smtp_max_recipients = 5", "smtp_idle_timeout = 90s", "smtp_recipient_check_timeout = 250ms",
+                "dns_servers = 127.0.0.1:5353,[::1]", "dmarc_monitor_domains = Example.ORG,other.example");
+        Config c = load();
+        assertThat(c.smtp().maxRecipients()).isEqualTo(5);
+        assertThat(c.smtp().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(c.smtp().recipientCheckTimeout()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(c.dnsServers()).extracting(a -> a.getAddress().getHostAddress() + "/" + a.getPort())
+                .containsExactly("127.0.0.1/5353", "0:0:0:0:0:0:0:1/53");
+        assertThat(c.dmarcMonitorDomains()).containsExactlyInAnyOrder("example.org", "other.example");
+    }
+
+    @Test
+    void outOfRangeSmtpSettingsAreNamed() throws IOException {
+        env.put("POSTERN_SMTP_MAX_RECIPIENTS", "0");
+        env.put("POSTERN_SMTP_IDLE_TIMEOUT", "2d");
+        env.put("POSTERN_DNS_SERVERS", "dns.example:53");
+        String message = failure();
+        assertThat(message).contains("smtp_max_recipients").contains("smtp_idle_timeout").contains("dns_servers");
+    }
 }

@@ -1,0 +1,77 @@
+package org.postern.mta.intake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.postern.mail.directory.Recipient;
+import org.postern.mail.message.LocalDelivery;
+import org.postern.model.SpecialUse;
+import org.postern.model.UnavailableException;
+import org.postern.model.UserId;
+import org.postern.store.StoredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only writer of accepted mail. Stores one copy per owning account (each encrypted under its
+ * owner's key: an account's mail never shares a blob with another's), with the trace and
+ * authentication headers prepended. It returns only when every copy is durable; if any copy
+ * fails, the ones already written are withdrawn and the whole transaction fails, so the client
+ * retries it and nobody gets a duplicate.
+ */
+public final class Intake {
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+    private static final int MAX_HEADER_BYTES = 1024 * 1024;
+
+    private final LocalDelivery delivery;
+    private final Clock clock;
+
+    public Intake(LocalDelivery delivery, Clock clock) {
+        this.delivery = delivery;
+        this.clock = clock;
+    }
+
+    /**
+     * @param recipients the accepted recipients (several may belong to one account)
+     * @param target INBOX, or JUNK for quarantined mail
+     * @param prepend header fields to add on top, each ending in CRLF
+     * @param dropHeader header fields of the original to remove (forged Authentication-Results)
+     * @param maxBytes the size limit for each stored copy (message plus prepended headers)
+     */
+    public List<StoredMessage> deliver(List<Recipient> recipients, SpecialUse target, List<String> prepend,
+            Predicate<String> dropHeader, Spool spool, long maxBytes) {
+        Map<UserId, Recipient> byOwner = new LinkedHashMap<>();
+        for (Recipient r : recipients) {
+            byOwner.putIfAbsent(r.ownerId(), r);
+        }
+        Instant now = clock.instant();
+        List<StoredMessage> stored = new ArrayList<>();
+        try {
+            for (Recipient r : byOwner.values()) {
+                try (InputStream content = HeaderRewriter.rewrite(spool.open(), prepend, dropHeader, MAX_HEADER_BYTES)) {
+                    stored.add(delivery.deliver(r, target, content, now, maxBytes));
+                }
+            }
+            return stored;
+        } catch (IOException | RuntimeException e) {
+            for (StoredMessage m : stored) {
+                try {
+                    delivery.withdraw(m, now);
+                } catch (RuntimeException withdrawFailure) {
+                    LOG.error("event=intake.withdraw_failed message={} reason={}", m.id(),
+                            withdrawFailure.getClass().getSimpleName());
+                }
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UnavailableException("could not read the spooled message", e);
+        }
+    }
+}
