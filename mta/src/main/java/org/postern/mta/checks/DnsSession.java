@@ -1,0 +1,217 @@
+package org.postern.mta.checks;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.postern.mta.checks.DnsAnswer.Status;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The DNS budget of one check: a deadline and a query count taken from {@link
+ * DnsResolver.Settings}. Every method returns a {@link DnsAnswer} and never throws; once the budget
+ * is spent every further lookup is {@link Status#TEMPFAIL}. Not thread-safe.
+ */
+public final class DnsSession {
+    private static final int MAX_CNAME_HOPS = 8;
+
+    private final DnsResolver resolver;
+    private final long deadlineNanos;
+    private int queries;
+    private boolean budgetSpent;
+
+    DnsSession(DnsResolver resolver) {
+        this.resolver = resolver;
+        this.deadlineNanos = System.nanoTime() + resolver.settings().checkBudget().toNanos();
+    }
+
+    public DnsAnswer txt(String name) {
+        return lookup(name, Type.TXT);
+    }
+
+    public DnsAnswer a(String name) {
+        return lookup(name, Type.A);
+    }
+
+    public DnsAnswer aaaa(String name) {
+        return lookup(name, Type.AAAA);
+    }
+
+    public DnsAnswer mx(String name) {
+        return lookup(name, Type.MX);
+    }
+
+    public DnsAnswer ptr(String name) {
+        return lookup(name, Type.PTR);
+    }
+
+    /** How many queries were sent so far (each server attempt counts). */
+    public int queriesSent() {
+        return queries;
+    }
+
+    /** True once a lookup was refused or cut short because the time or query budget ran out. */
+    public boolean budgetSpent() {
+        return budgetSpent;
+    }
+
+    /** Looks up one name and type, following CNAMEs (at most 8). Never throws. */
+    DnsAnswer lookup(String name, int type) {
+        Name current;
+        try {
+            if (name == null || name.isEmpty() || name.length() > 254) {
+                return DnsAnswer.of(Status.INVALID);
+            }
+            current = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return DnsAnswer.of(Status.INVALID);
+        }
+        try {
+            for (int hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
+                Message response = send(current, type);
+                if (response == null) {
+                    return DnsAnswer.of(Status.TEMPFAIL);
+                }
+                if (response.getRcode() == Rcode.NXDOMAIN) {
+                    return DnsAnswer.of(Status.NXDOMAIN);
+                }
+                List<Record> answer = response.getSection(Section.ANSWER);
+                Name target = current;
+                for (int i = 0; i < MAX_CNAME_HOPS; i++) {
+                    Name next = null;
+                    for (Record r : answer) {
+                        if (r instanceof CNAMERecord c && r.getName().equals(target)) {
+                            next = c.getTarget();
+                            break;
+                        }
+                    }
+                    if (next == null) {
+                        break;
+                    }
+                    target = next;
+                }
+                List<Record> data = new ArrayList<>();
+                for (Record r : answer) {
+                    if (r.getType() == type && r.getDClass() == DClass.IN && r.getName().equals(target)) {
+                        data.add(r);
+                    }
+                }
+                if (!data.isEmpty()) {
+                    return toAnswer(data);
+                }
+                if (target.equals(current)) {
+                    return DnsAnswer.of(Status.NODATA);
+                }
+                current = target;
+            }
+            return DnsAnswer.of(Status.INVALID);
+        } catch (RuntimeException e) {
+            // dnsjava or a malformed answer surprised us: fail closed as a temporary failure.
+            return DnsAnswer.of(Status.TEMPFAIL);
+        }
+    }
+
+    private DnsAnswer toAnswer(List<Record> data) {
+        DnsResolver.Settings s = resolver.settings();
+        if (data.size() > s.maxAnswerRecords()) {
+            return DnsAnswer.of(Status.INVALID);
+        }
+        List<String> values = new ArrayList<>(data.size());
+        for (Record r : data) {
+            switch (r) {
+                case TXTRecord t -> {
+                    int total = 0;
+                    StringBuilder sb = new StringBuilder();
+                    for (byte[] part : t.getStringsAsByteArrays()) {
+                        total += part.length;
+                        if (total > s.maxTxtRecordBytes()) {
+                            return DnsAnswer.of(Status.INVALID);
+                        }
+                        // ISO-8859-1 keeps every byte; the parsers downstream accept only ASCII.
+                        sb.append(new String(part, StandardCharsets.ISO_8859_1));
+                    }
+                    values.add(sb.toString());
+                }
+                case ARecord a -> values.add(addressText(a.getAddress()));
+                case AAAARecord a -> values.add(addressText(a.getAddress()));
+                case MXRecord m -> values.add(hostText(m.getTarget()));
+                case PTRRecord p -> values.add(hostText(p.getTarget()));
+                default -> {
+                    return DnsAnswer.of(Status.INVALID);
+                }
+            }
+        }
+        return new DnsAnswer(Status.OK, values);
+    }
+
+    private static String addressText(InetAddress address) {
+        return address.getHostAddress();
+    }
+
+    private static String hostText(Name name) {
+        String text = name.toString(true);
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    /** Sends the query to each server in turn; null when none answered usefully within budget. */
+    private Message send(Name name, int type) {
+        DnsResolver.Settings s = resolver.settings();
+        for (SimpleResolver server : resolver.resolvers()) {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0 || queries >= s.maxQueriesPerCheck()) {
+                budgetSpent = true;
+                return null;
+            }
+            queries++;
+            long wait = Math.min(remaining, s.queryTimeout().toNanos());
+            Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+            var future = server.sendAsync(query).toCompletableFuture();
+            try {
+                Message response = future.get(wait, TimeUnit.NANOSECONDS);
+                if (!answersQuestion(response, name, type)) {
+                    continue;
+                }
+                int rcode = response.getRcode();
+                if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
+                    return response;
+                }
+                // SERVFAIL, REFUSED and the rest: ask the next server.
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                if (wait < s.queryTimeout().toNanos()) {
+                    budgetSpent = true;
+                }
+            } catch (ExecutionException e) {
+                // network error or dnsjava timeout: ask the next server
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static boolean answersQuestion(Message response, Name name, int type) {
+        Record q = response.getQuestion();
+        return q != null && q.getType() == type && q.getDClass() == DClass.IN && q.getName().equals(name);
+    }
+}
