@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
  */
 public final class Redact {
     private static final String HIDDEN = "[redacted]";
-    // Anything that looks like local@domain, including angle-bracketed and quoted forms.
+    // Anything that looks like local@domain, including angle-bracketed and quoted forms. A
+    // leading lower-case "key=" (our log fields: rcpt=..., from=...) is kept, the rest masked.
     private static final Pattern ADDRESS_LIKE =
-            Pattern.compile("[^\\s<>\"'(),;:@\\[\\]]+@([A-Za-z0-9.-]+\\.[A-Za-z0-9-]+)");
+            Pattern.compile("(\\b[a-z_]{1,32}=)?[^\\s<>\"'(),;:@\\[\\]]+@([A-Za-z0-9.-]+\\.[A-Za-z0-9-]+)");
 
     private Redact() {}
 
@@ -36,7 +37,8 @@ public final class Redact {
         if (text == null || text.indexOf('@') < 0) {
             return text;
         }
-        return ADDRESS_LIKE.matcher(text).replaceAll("***@$1");
+        return ADDRESS_LIKE.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                (m.group(1) == null ? "" : m.group(1)) + "***@" + m.group(2)));
     }
 
     /** For secrets, tokens, passwords, subjects and bodies: only the fact that there was one. */

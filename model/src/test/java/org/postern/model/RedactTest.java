@@ -28,4 +28,12 @@ class RedactTest {
     void secretsNeverShow() {
         assertThat(Redact.secret("hunter2")).doesNotContain("hunter2");
     }
+
+    @Test
+    void logFieldNamesSurviveButTheLocalPartDoesNot() {
+        assertThat(Redact.text("event=x rcpt=alice@example.org from=***@remote.example"))
+                .isEqualTo("event=x rcpt=***@example.org from=***@remote.example");
+        assertThat(Redact.text("SRS0=HHH=TT=origin.example=alice@forwarder.example"))
+                .isEqualTo("***@forwarder.example");
+    }
 }

@@ -16,6 +16,7 @@ import org.postern.mail.keys.DataKeys;
 import org.postern.mail.keys.FieldSealer;
 import org.postern.mail.maintenance.Purger;
 import org.postern.mail.maintenance.StoreVerifier;
+import org.postern.mail.message.LocalDelivery;
 import org.postern.mail.message.MessageReader;
 import org.postern.mail.message.MessageWriter;
 import org.postern.mail.message.SummaryCodec;
@@ -51,6 +52,7 @@ public final class Postern implements AutoCloseable {
     private final Directory directory;
     private final MessageWriter writer;
     private final MessageReader reader;
+    private final LocalDelivery localDelivery;
     private final Clock clock = Clock.systemUTC();
 
     private Postern(Config config) {
@@ -79,6 +81,7 @@ public final class Postern implements AutoCloseable {
             this.writer = new MessageWriter(store, blobs, new SummaryParser(SummaryParser.Limits.DEFAULT), summaries,
                     clock);
             this.reader = new MessageReader(store, blobs, summaries);
+            this.localDelivery = new LocalDelivery(store, policy, writer);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -115,6 +118,14 @@ public final class Postern implements AutoCloseable {
 
     public MessageReader reader() {
         return reader;
+    }
+
+    public LocalDelivery localDelivery() {
+        return localDelivery;
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     public MasterKeys masterKeys() {

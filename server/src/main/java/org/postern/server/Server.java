@@ -1,6 +1,19 @@
 package org.postern.server;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.postern.crypto.OwnerOnlyFiles;
+import org.postern.model.DomainName;
+import org.postern.mta.checks.DnsResolver;
+import org.postern.mta.checks.SenderAuthentication;
+import org.postern.mta.intake.Intake;
+import org.postern.smtp.InboundContext;
+import org.postern.smtp.InboundSmtpServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,22 +34,26 @@ public final class Server implements AutoCloseable {
     private final Postern postern;
     private final PortsFile portsFile;
     private final HttpsListener https;
+    private final InboundSmtpServer smtp;
     private final Map<String, Integer> ports;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Server(ServerLock lock, Postern postern, PortsFile portsFile, HttpsListener https, Map<String, Integer> ports) {
+    private Server(ServerLock lock, Postern postern, PortsFile portsFile, HttpsListener https, InboundSmtpServer smtp,
+            Map<String, Integer> ports) {
         this.lock = lock;
         this.postern = postern;
         this.portsFile = portsFile;
         this.https = https;
+        this.smtp = smtp;
         this.ports = ports;
     }
 
     public static Server start(Config config) throws IOException {
-        org.postern.crypto.OwnerOnlyFiles.createPrivateDirectory(config.dataDir());
+        OwnerOnlyFiles.createPrivateDirectory(config.dataDir());
         ServerLock lock = ServerLock.acquire(config.dataDir());
         Postern postern = null;
         HttpsListener https = null;
+        InboundSmtpServer smtp = null;
         try {
             postern = Postern.open(config);
             PortsFile portsFile = new PortsFile(config.dataDir());
@@ -44,13 +61,18 @@ public final class Server implements AutoCloseable {
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
             https = new HttpsListener(config, tls, p::ready);
+            smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inboundContext(config, p, tls));
             Map<String, Integer> ports = new LinkedHashMap<>();
+            ports.put("smtp", smtp.start());
             ports.put("http", https.start());
             portsFile.write(ports);
             LOG.info("event=server.started backend={} hostname={} tls_sha256={}", postern.store().backendName(),
                     config.hostname(), tls.fingerprintSha256());
-            return new Server(lock, postern, portsFile, https, ports);
-        } catch (RuntimeException e) {
+            return new Server(lock, postern, portsFile, https, smtp, ports);
+        } catch (RuntimeException | IOException e) {
+            if (smtp != null) {
+                smtp.close();
+            }
             if (https != null) {
                 https.stop();
             }
@@ -60,6 +82,26 @@ public final class Server implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    private static InboundContext inboundContext(Config config, Postern p, TlsMaterial tls) throws IOException {
+        Path spool = config.dataDir().resolve("spool");
+        OwnerOnlyFiles.createPrivateDirectory(spool);
+        // Whatever a crash left here was never acknowledged and its key is gone: unreadable, so drop it.
+        try (Stream<Path> leftovers = Files.list(spool)) {
+            for (Path f : leftovers.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        List<InetSocketAddress> dns = config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers();
+        Map<DomainName, SenderAuthentication.Mode> modes = new LinkedHashMap<>();
+        config.dmarcMonitorDomains().forEach(d -> modes.put(DomainName.parse(d), SenderAuthentication.Mode.MONITOR));
+        SenderAuthentication checks = new SenderAuthentication(
+                SenderAuthentication.Settings.enforcing(config.hostname()).withRecipientDomainModes(modes),
+                DnsResolver.create(DnsResolver.Settings.defaults(dns)));
+        return InboundContext.create(config.hostname(), config.smtp(), config.maxMessageBytes(), p.directory(),
+                new Intake(p.localDelivery(), p.clock()), checks,
+                Optional.of(new InboundContext.Tls(tls.sslContext(), tls.sslParameters())), spool, p.clock());
     }
 
     /** Listener name to bound port, as written to ports.json. */
@@ -78,6 +120,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         try {
+            smtp.close();
             https.stop();
             portsFile.remove();
             postern.close();

@@ -257,24 +257,32 @@ public final class Directory {
     }
 
     /**
-     * The account that mail for {@code address} goes to, if it is an active address of an active
-     * user on a hosted domain. Used at RCPT TO; there is no catch-all.
+     * Where mail for {@code address} goes: an active address of an active user on a hosted
+     * domain, or why not. Used at RCPT TO; there is no catch-all.
      */
-    public Optional<Recipient> resolveRecipient(Caller caller, EmailAddress address) {
+    public RecipientCheck checkRecipient(Caller caller, EmailAddress address) {
         Scope scope = policy.scopeFor(caller);
         return store.inTransaction(tx -> {
             Optional<Domain> domain = tx.domains().byName(scope, address.domain());
+            if (domain.isEmpty()) {
+                return new RecipientCheck.DomainNotHosted();
+            }
             Optional<Address> a = tx.addresses().byAddress(scope, address);
-            if (domain.isEmpty() || a.isEmpty() || !a.get().isActive()
-                    || !a.get().tenantId().equals(domain.get().tenantId())) {
-                return Optional.empty();
+            if (a.isEmpty() || !a.get().isActive() || !a.get().tenantId().equals(domain.get().tenantId())) {
+                return new RecipientCheck.UnknownAddress();
             }
             Optional<User> owner = tx.users().byId(scope, a.get().ownerId());
             if (owner.isEmpty() || owner.get().disabled()) {
-                return Optional.empty();
+                return new RecipientCheck.UnknownAddress();
             }
-            return Optional.of(new Recipient(a.get().tenantId(), a.get().ownerId(), a.get().id()));
+            return new RecipientCheck.Accepted(new Recipient(a.get().tenantId(), a.get().ownerId(), a.get().id()));
         });
+    }
+
+    /** The account that mail for {@code address} goes to, if any (see {@link #checkRecipient}). */
+    public Optional<Recipient> resolveRecipient(Caller caller, EmailAddress address) {
+        return checkRecipient(caller, address) instanceof RecipientCheck.Accepted(Recipient r)
+                ? Optional.of(r) : Optional.empty();
     }
 
     /** Checks a password against the stored hash; for sign-in paths until the identity work lands. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.smtp.SmtpSettings;
 
 /**
  * Postern's validated configuration; build it with {@link ConfigLoader}. Every value here has

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.postern.crypto.KeyFileException;
 import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.crypto.SecretStrength;
+import org.postern.smtp.SmtpSettings;
 
 /**
  * Reads Postern's one configuration file and the {@code POSTERN_<KEY>} environment overrides into

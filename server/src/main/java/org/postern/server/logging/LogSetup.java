@@ -24,6 +24,8 @@ public final class LogSetup {
     /** Libraries that log too much at INFO; kept at WARN (or the root level, if stricter). */
     public static final List<String> QUIET_LOGGERS = List.of(
             "org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.flywaydb", "org.jdbi", "org.sqlite",
+            // DNS and SPF debug output names queries, which SPF macros can build from a sender's local part.
+            "org.apache.james.jspf", "org.xbill",
             "org.postgresql", "org.apache.james");
     /** Flyway's migration progress ("Migrating schema ... to version ...") stays at INFO. */
     public static final List<String> FLYWAY_MIGRATION_LOGGERS = List.of(

@@ -438,7 +438,7 @@ class ConfigLoaderTest {
 
     @Test
     void smtpLimitsDnsServersAndDmarcDomainsAreReadAndBounded() throws IOException {
-        assertThat(load().smtp()).isEqualTo(SmtpSettings.DEFAULT);
+        assertThat(load().smtp()).isEqualTo(org.postern.smtp.SmtpSettings.DEFAULT);
         assertThat(load().dnsServers()).isEmpty();
         write("smtp_max_recipients = 5", "smtp_idle_timeout = 90s", "smtp_recipient_check_timeout = 250ms",
                 "dns_servers = 127.0.0.1:5353,[::1]", "dmarc_monitor_domains = Example.ORG,other.example");

@@ -1,4 +1,4 @@
-package org.postern.server.config;
+package org.postern.smtp;
 
 import java.time.Duration;
 

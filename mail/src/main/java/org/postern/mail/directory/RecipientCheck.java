@@ -1,0 +1,16 @@
+package org.postern.mail.directory;
+
+/** What the directory says about a recipient address, for the answer to RCPT TO. */
+public sealed interface RecipientCheck {
+    /** An active address of an active user on a hosted domain. */
+    record Accepted(Recipient recipient) implements RecipientCheck {}
+
+    /**
+     * A hosted domain, but no deliverable address: unknown, revoked, or its owner disabled. The
+     * three look the same from outside, on purpose.
+     */
+    record UnknownAddress() implements RecipientCheck {}
+
+    /** A domain this server does not host: relaying is never allowed on the MX port. */
+    record DomainNotHosted() implements RecipientCheck {}
+}
