@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "mail", description = "Operate on users' mail.", subcommands = {MailCommand.Import.class})
+@Command(name = "mail", description = "Operate on users' mail.", subcommands = {MailCommand.Import.class, MailCommand.ListMessages.class})
 final class MailCommand {
 
     @Command(name = "import", description = "Store one RFC 5322 message (from FILE or standard input) in a user's "
@@ -47,6 +47,33 @@ final class MailCommand {
                         p.config().maxMessageBytes());
                 out().println("stored message " + m.id() + " as UID " + m.uid() + " in " + box.name());
             }
+        }
+    }
+
+    @Command(name = "list", description = "List a user's messages in one mailbox: uid, internal date, size, flags. "
+            + "Content (subjects, addresses) is never shown.")
+    static final class ListMessages extends DeploymentVerb {
+        @Parameters(index = "0", paramLabel = "OWNER", converter = Converters.Email.class, description = "The user's login.")
+        EmailAddress owner;
+
+        @Option(names = "--mailbox", paramLabel = "NAME", defaultValue = "INBOX", description = "Mailbox (default: INBOX).")
+        String mailbox;
+
+        @Option(names = "--json", description = "One JSON object per line.")
+        boolean json;
+
+        @Override
+        void run(Postern p) {
+            Caller op = new Caller.Operator();
+            User user = p.directory().user(op, owner).orElseThrow(() -> new NotFoundException("no such user"));
+            Scope scope = p.policy().userScope(op, user.tenantId(), user.id());
+            java.util.List<StoredMessage> messages = p.store().inTransaction(tx -> {
+                Mailbox box = tx.mailboxes().byName(scope, user.id(), mailbox)
+                        .orElseThrow(() -> new NotFoundException("no such mailbox: " + mailbox));
+                return tx.messages().list(scope, box.id());
+            });
+            Output.rows(out(), json, messages, m -> new Object[] {"uid", m.uid(), "date", m.internalDate(), "size",
+                    m.size(), "flags", String.join(" ", new java.util.TreeSet<>(m.flags()))});
         }
     }
 }
