@@ -42,11 +42,11 @@ import org.postern.mail.directory.Recipient;
 import org.postern.mail.directory.RecipientCheck;
 import org.postern.model.DomainName;
 import org.postern.model.EmailAddress;
+import org.postern.model.MessageId;
 import org.postern.model.Redact;
 import org.postern.model.SpecialUse;
 import org.postern.mta.checks.SenderVerdict;
 import org.postern.mta.intake.Spool;
-import org.postern.store.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -450,7 +450,7 @@ final class InboundSession implements Runnable {
             List<String> prepend = List.of(
                     "Authentication-Results: " + verdict.authenticationResults() + "\r\n",
                     receivedHeader(id));
-            List<StoredMessage> stored = ctx.intake().deliver(recipients, target, prepend, this::isForgedResults, spool,
+            List<MessageId> stored = ctx.intake().deliver(recipients, target, prepend, this::isForgedResults, spool,
                     ctx.maxMessageBytes() + HEADER_ROOM_BYTES);
             LOG.info("event=smtp.accepted client={} id={} recipients={} owners={} bytes={} target={}", client, id,
                     recipients.size(), stored.size(), spool.size(), target);

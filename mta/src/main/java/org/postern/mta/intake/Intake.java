@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.postern.mail.directory.Recipient;
 import org.postern.mail.message.LocalDelivery;
+import org.postern.model.MessageId;
 import org.postern.model.SpecialUse;
 import org.postern.model.UnavailableException;
 import org.postern.model.UserId;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * owner's key: an account's mail never shares a blob with another's), with the trace and
  * authentication headers prepended. It returns only when every copy is durable; if any copy
  * fails, the ones already written are withdrawn and the whole transaction fails, so the client
- * retries it and nobody gets a duplicate.
+ * retries it and nobody gets a duplicate. Front ends get message ids back, never storage rows.
  */
 public final class Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
@@ -44,7 +45,7 @@ public final class Intake {
      * @param dropHeader header fields of the original to remove (forged Authentication-Results)
      * @param maxBytes the size limit for each stored copy (message plus prepended headers)
      */
-    public List<StoredMessage> deliver(List<Recipient> recipients, SpecialUse target, List<String> prepend,
+    public List<MessageId> deliver(List<Recipient> recipients, SpecialUse target, List<String> prepend,
             Predicate<String> dropHeader, Spool spool, long maxBytes) {
         Map<UserId, Recipient> byOwner = new LinkedHashMap<>();
         for (Recipient r : recipients) {
@@ -58,7 +59,7 @@ public final class Intake {
                     stored.add(delivery.deliver(r, target, content, now, maxBytes));
                 }
             }
-            return stored;
+            return stored.stream().map(StoredMessage::id).toList();
         } catch (IOException | RuntimeException e) {
             for (StoredMessage m : stored) {
                 try {

@@ -52,4 +52,19 @@ class ArchitectureTest {
                         "org.postern.crypto..")
                 .check(classes);
     }
+
+    @Test
+    void protocolFrontEndsNeverTouchStorage() {
+        noClasses().that().resideInAnyPackage("org.postern.smtp..", "org.postern.codec..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.postern.store..", "org.postern.crypto..")
+                .check(classes);
+    }
+
+    @Test
+    void parsersOfUntrustedInputDependOnTheModelAndTheJdkOnly() {
+        noClasses().that().resideInAPackage("org.postern.codec..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.postern.access..", "org.postern.mail..",
+                        "org.postern.mta..", "org.postern.server..", "org.slf4j..")
+                .check(classes);
+    }
 }
