@@ -8,7 +8,6 @@ import java.io.BufferedInputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
@@ -76,19 +75,5 @@ public final class HeaderRewriter {
             kept.writeBytes(field.toByteArray());
         }
         field.reset();
-    }
-
-    /** True for an Authentication-Results field whose authserv-id is {@code hostname}. */
-    public static boolean claimsAuthServId(String field, String hostname) {
-        int colon = field.indexOf(':');
-        if (colon < 0 || !field.substring(0, colon).strip().equalsIgnoreCase("Authentication-Results")) {
-            return false;
-        }
-        String value = field.substring(colon + 1).replaceAll("\\([^)]*\\)", " ").strip();
-        int end = 0;
-        while (end < value.length() && !Character.isWhitespace(value.charAt(end)) && value.charAt(end) != ';') {
-            end++;
-        }
-        return value.substring(0, end).toLowerCase(Locale.ROOT).equals(hostname.toLowerCase(Locale.ROOT));
     }
 }
