@@ -10,6 +10,7 @@ import org.postern.mail.directory.Directory;
 import org.postern.mta.checks.SenderAuthentication;
 import org.postern.mta.intake.Intake;
 import org.postern.mta.limits.ConnectionCounter;
+import org.postern.mta.limits.DomainRateLimits;
 import org.postern.mta.limits.KeyedRateLimiter;
 
 /**
@@ -19,7 +20,7 @@ import org.postern.mta.limits.KeyedRateLimiter;
 public record InboundContext(String hostname, SmtpSettings settings, long maxMessageBytes, Directory directory,
         Intake intake, SenderAuthentication senderAuthentication, Optional<Tls> tls, Path spoolDir, Clock clock,
         ConnectionCounter connectionsPerIp, KeyedRateLimiter messagesPerIp, KeyedRateLimiter recipientsPerIp,
-        KeyedRateLimiter messagesPerDomain) {
+        DomainRateLimits messagesPerDomain) {
 
     /** TLS for STARTTLS: the context and the parameters (protocols, suites) every handshake uses. */
     public record Tls(SSLContext context, SSLParameters parameters) {}
@@ -44,6 +45,7 @@ public record InboundContext(String hostname, SmtpSettings settings, long maxMes
                 spoolDir, clock, new ConnectionCounter(settings.maxConnectionsPerIp()),
                 new KeyedRateLimiter(settings.messagesPerMinutePerIp(), minute, tracked, clock),
                 new KeyedRateLimiter(settings.recipientsPerMinutePerIp(), minute, tracked, clock),
-                new KeyedRateLimiter(settings.messagesPerMinutePerDomain(), minute, tracked, clock));
+                new DomainRateLimits(settings.messagesPerMinutePerDomain(), settings.messagesPerMinuteByDomain(), tracked,
+                        clock));
     }
 }

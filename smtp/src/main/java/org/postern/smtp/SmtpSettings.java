@@ -1,6 +1,7 @@
 package org.postern.smtp;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The SMTP listener's limits, every one bounded and configurable.
@@ -11,6 +12,7 @@ import java.time.Duration;
  * @param messagesPerMinutePerIp messages accepted per client address per minute
  * @param recipientsPerMinutePerIp recipients accepted per client address per minute
  * @param messagesPerMinutePerDomain messages accepted per hosted recipient domain per minute, all clients together
+ * @param messagesPerMinuteByDomain domains with a rate of their own instead of the default (a tier)
  * @param idleTimeout silence allowed between commands
  * @param maxSessionTime longest a connection may stay open
  * @param recipientCheckTimeout longest a recipient lookup may take before the answer is 451 4.3.0
@@ -18,9 +20,14 @@ import java.time.Duration;
  * @param maxErrors bad commands allowed before the connection is closed
  */
 public record SmtpSettings(int maxRecipients, int maxConnections, int maxConnectionsPerIp, int messagesPerMinutePerIp,
-        int recipientsPerMinutePerIp, int messagesPerMinutePerDomain, Duration idleTimeout, Duration maxSessionTime,
+        int recipientsPerMinutePerIp, int messagesPerMinutePerDomain, Map<String, Integer> messagesPerMinuteByDomain,
+        Duration idleTimeout, Duration maxSessionTime,
         Duration recipientCheckTimeout, int maxLineBytes, int maxErrors) {
 
-    public static final SmtpSettings DEFAULT = new SmtpSettings(100, 1000, 20, 120, 600, 1200, Duration.ofMinutes(5),
+    public SmtpSettings {
+        messagesPerMinuteByDomain = Map.copyOf(messagesPerMinuteByDomain);
+    }
+
+    public static final SmtpSettings DEFAULT = new SmtpSettings(100, 1000, 20, 120, 600, 1200, Map.of(), Duration.ofMinutes(5),
             Duration.ofMinutes(30), Duration.ofSeconds(5), 2048, 10);
 }

@@ -71,4 +71,16 @@ class LimitersTest {
         assertThat(counter.openFor("ip")).isEqualTo(1);
         assertThat(counter.tryOpen("ip")).isTrue();
     }
+
+    @Test
+    void aDomainWithATierOfItsOwnUsesItAndOthersTheDefault() {
+        ManualClock clock = new ManualClock();
+        DomainRateLimits limits = new DomainRateLimits(1, java.util.Map.of("big.example", 3), 100, clock);
+        assertThat(limits.tryAcquire("big.example")).isTrue();
+        assertThat(limits.tryAcquire("big.example")).isTrue();
+        assertThat(limits.tryAcquire("big.example")).isTrue();
+        assertThat(limits.tryAcquire("big.example")).isFalse();
+        assertThat(limits.tryAcquire("small.example")).isTrue();
+        assertThat(limits.tryAcquire("small.example")).isFalse();
+    }
 }

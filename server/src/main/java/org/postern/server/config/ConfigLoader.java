@@ -381,6 +381,7 @@ public final class ConfigLoader {
                         1, 1_000_000, problems),
                 number(s, ConfigReference.SMTP_MESSAGES_PER_MINUTE_PER_DOMAIN,
                         SmtpSettings.DEFAULT.messagesPerMinutePerDomain(), 1, 1_000_000, problems),
+                domainRates(s.get(ConfigReference.SMTP_MESSAGES_PER_MINUTE_BY_DOMAIN), problems),
                 duration(s.get(ConfigReference.SMTP_IDLE_TIMEOUT), SmtpSettings.DEFAULT.idleTimeout(),
                         Duration.ofSeconds(1), Duration.ofHours(1), problems),
                 duration(s.get(ConfigReference.SMTP_MAX_SESSION_TIME), SmtpSettings.DEFAULT.maxSessionTime(),
@@ -637,6 +638,26 @@ public final class ConfigLoader {
             problems.add(s.where() + ": dns_servers lists more than 8 servers");
         }
         return servers;
+    }
+
+    private static Map<String, Integer> domainRates(Setting s, List<String> problems) {
+        if (s == null || s.value().isBlank()) {
+            return Map.of();
+        }
+        Map<String, Integer> rates = new LinkedHashMap<>();
+        for (String item : s.value().split(",")) {
+            int eq = item.indexOf('=');
+            Optional<String> domain = eq > 0 ? validHostname(item.substring(0, eq)) : Optional.empty();
+            String n = eq > 0 ? item.substring(eq + 1).strip() : "";
+            if (domain.isEmpty() || n.isEmpty() || n.length() > 7 || !n.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(n) < 1) {
+                problems.add(s.where() + ": " + s.key() + " must be a comma-separated list of domain=N with N from 1 "
+                        + "to 9999999");
+                return Map.of();
+            }
+            rates.put(domain.get(), Integer.parseInt(n));
+        }
+        return rates;
     }
 
     private static Set<String> domainList(Setting s, List<String> problems) {

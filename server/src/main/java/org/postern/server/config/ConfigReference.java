@@ -59,6 +59,7 @@ public final class ConfigReference {
     public static final String SMTP_MESSAGES_PER_MINUTE_PER_IP = "smtp_messages_per_minute_per_ip";
     public static final String SMTP_RECIPIENTS_PER_MINUTE_PER_IP = "smtp_recipients_per_minute_per_ip";
     public static final String SMTP_MESSAGES_PER_MINUTE_PER_DOMAIN = "smtp_messages_per_minute_per_domain";
+    public static final String SMTP_MESSAGES_PER_MINUTE_BY_DOMAIN = "smtp_messages_per_minute_by_domain";
     public static final String SMTP_IDLE_TIMEOUT = "smtp_idle_timeout";
     public static final String SMTP_MAX_SESSION_TIME = "smtp_max_session_time";
     public static final String SMTP_RECIPIENT_CHECK_TIMEOUT = "smtp_recipient_check_timeout";
@@ -107,6 +108,9 @@ public final class ConfigReference {
             new Entry(SMTP_RECIPIENTS_PER_MINUTE_PER_IP, "600", "Recipients accepted from one client address per minute (1 to 1000000)."),
             new Entry(SMTP_MESSAGES_PER_MINUTE_PER_DOMAIN, "1200",
                     "Messages accepted for one hosted recipient domain per minute, from all clients (1 to 1000000)."),
+            new Entry(SMTP_MESSAGES_PER_MINUTE_BY_DOMAIN, "",
+                    "Rate tiers: hosted domains with their own messages-per-minute instead of the default, as domain=N list "
+                            + "(e.g. big.example=6000,small.example=60)."),
             new Entry(SMTP_IDLE_TIMEOUT, "5m", "Silence allowed between SMTP commands (1s to 1h; units s, m, h)."),
             new Entry(SMTP_MAX_SESSION_TIME, "30m", "Longest an SMTP connection may stay open (1s to 24h)."),
             new Entry(SMTP_RECIPIENT_CHECK_TIMEOUT, "5s",

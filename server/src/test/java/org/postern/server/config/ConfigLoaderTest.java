@@ -441,7 +441,8 @@ class ConfigLoaderTest {
         assertThat(load().smtp()).isEqualTo(org.postern.smtp.SmtpSettings.DEFAULT);
         assertThat(load().dnsServers()).isEmpty();
         write("smtp_max_recipients = 5", "smtp_idle_timeout = 90s", "smtp_recipient_check_timeout = 250ms",
-                "dns_servers = 127.0.0.1:5353,[::1]", "dmarc_monitor_domains = Example.ORG,other.example");
+                "dns_servers = 127.0.0.1:5353,[::1]", "dmarc_monitor_domains = Example.ORG,other.example",
+                "smtp_messages_per_minute_by_domain = big.example=6000,small.example=60");
         Config c = load();
         assertThat(c.smtp().maxRecipients()).isEqualTo(5);
         assertThat(c.smtp().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
@@ -449,6 +450,7 @@ class ConfigLoaderTest {
         assertThat(c.dnsServers()).extracting(a -> a.getAddress().getHostAddress() + "/" + a.getPort())
                 .containsExactly("127.0.0.1/5353", "0:0:0:0:0:0:0:1/53");
         assertThat(c.dmarcMonitorDomains()).containsExactlyInAnyOrder("example.org", "other.example");
+        assertThat(c.smtp().messagesPerMinuteByDomain()).containsEntry("big.example", 6000).containsEntry("small.example", 60);
     }
 
     @Test

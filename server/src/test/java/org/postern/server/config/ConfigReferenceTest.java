@@ -33,9 +33,9 @@ class ConfigReferenceTest {
                 "tls_cert", "tls_key", "log_format", "log_level", "max_message_bytes", "http_max_request_bytes",
                 "smtp_max_recipients", "smtp_max_connections", "smtp_max_connections_per_ip",
                 "smtp_messages_per_minute_per_ip", "smtp_recipients_per_minute_per_ip",
-                "smtp_messages_per_minute_per_domain", "smtp_idle_timeout", "smtp_max_session_time",
+                "smtp_messages_per_minute_per_domain", "smtp_messages_per_minute_by_domain", "smtp_idle_timeout", "smtp_max_session_time",
                 "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers",
                 "dmarc_monitor_domains")
-                .hasSize(31);
+                .hasSize(32);
     }
 }

@@ -1,0 +1,151 @@
+package org.postern.server.e2e;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.postern.mta.checks.DnsAnswer;
+import org.postern.mta.checks.DnsResolver;
+
+/**
+ * A real DNS server for the E2E tests: Debian's dnsmasq on 127.0.0.1 at a free port, answering
+ * only from the records given. Everything under the reserved {@code .test} TLD that is not given
+ * is NXDOMAIN; nothing is forwarded anywhere. The server under test reaches it through
+ * {@code POSTERN_DNS_SERVERS=}{@link #serverSpec()}. (The mta module's LoopbackDns does the same
+ * for unit tests; test classes do not cross modules.)
+ */
+final class DnsmasqServer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private DnsmasqServer(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    static Zone zone() {
+        return new Zone();
+    }
+
+    /** The records to serve. */
+    static final class Zone {
+        private final List<String> args = new ArrayList<>();
+
+        /** A TXT record; values longer than 250 bytes become several strings (DKIM keys). */
+        Zone txt(String name, String value) {
+            if (value.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("dnsmasq splits TXT strings at commas");
+            }
+            List<String> chunks = new ArrayList<>();
+            for (int i = 0; i < value.length(); i += 250) {
+                chunks.add(value.substring(i, Math.min(value.length(), i + 250)));
+            }
+            args.add("--txt-record=" + name + "," + String.join(",", chunks));
+            return this;
+        }
+
+        DnsmasqServer start() throws IOException {
+            Path dir = Files.createTempDirectory("postern-e2e-dns");
+            IOException last = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                int port = freePort();
+                List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                        "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1",
+                        "--port=" + port, "--pid-file=" + dir.resolve("dnsmasq.pid"), "--local=/test/",
+                        "--cache-size=0", "--log-facility=-", "--txt-record=ready.postern.test,ready"));
+                cmd.addAll(args);
+                Process p;
+                try {
+                    p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("dnsmasq.log").toFile()).start();
+                } catch (IOException e) {
+                    throw new IOException("dnsmasq is needed for these tests: apt-get install dnsmasq-base", e);
+                }
+                DnsmasqServer dns = new DnsmasqServer(p, port, dir);
+                if (dns.awaitReady()) {
+                    return dns;
+                }
+                dns.close();
+                last = new IOException("dnsmasq did not start: " + Files.readString(dir.resolve("dnsmasq.log")));
+            }
+            throw last;
+        }
+    }
+
+    private boolean awaitReady() {
+        DnsResolver probe = DnsResolver.create(DnsResolver.Settings.defaults(List.of(address()))
+                .withQueryTimeout(Duration.ofMillis(200)));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !process.isAlive()
+                            || probe.newSession().txt("ready.postern.test").status() == DnsAnswer.Status.OK);
+            return process.isAlive();
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** The value for POSTERN_DNS_SERVERS. */
+    String serverSpec() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** A POSTERN_DNS_SERVERS value where no DNS server listens: every query times out. */
+    static String deadServerSpec() {
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + udp.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int port = udp.getLocalPort();
+                try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    return tcp.getLocalPort();
+                } catch (IOException busy) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no free loopback port");
+    }
+}
