@@ -120,6 +120,7 @@ final class InboundSession implements Runnable {
             LOG.debug("event=smtp.connection_lost client={} reason={}", client, e.getClass().getSimpleName());
         } finally {
             discardTransaction();
+            quietly(() -> out.flush()); // the last reply (421, 554...) must reach the client
             quietly(() -> socket.close());
         }
     }
