@@ -24,6 +24,9 @@ import org.postern.mta.checks.DnsResolver;
  * for unit tests; test classes do not cross modules.)
  */
 final class DnsmasqServer implements AutoCloseable {
+    // /usr/sbin is not on every user's PATH.
+    private static final String DNSMASQ = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
+
     private final Process process;
     private final int port;
     private final Path dir;
@@ -60,7 +63,7 @@ final class DnsmasqServer implements AutoCloseable {
             IOException last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 int port = freePort();
-                List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                List<String> cmd = new ArrayList<>(List.of(DNSMASQ, "--keep-in-foreground", "--conf-file=/dev/null",
                         "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=127.0.0.1",
                         "--port=" + port, "--pid-file=" + dir.resolve("dnsmasq.pid"), "--local=/test/",
                         "--cache-size=0", "--log-facility=-", "--txt-record=ready.postern.test,ready"));
