@@ -46,7 +46,7 @@ class PlaintextCanaryE2ETest {
     }
 
     private byte[] message() {
-        return ("From: " + senderName + " <sender@remote.example>\r\nTo: " + secretLocalPart + "@example.org\r\n"
+        return ("From: " + senderName + " <sender@remote.test>\r\nTo: " + secretLocalPart + "@example.org\r\n"
                 + "Subject: " + subject + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n"
                 + "--zz\r\nContent-Type: text/plain\r\n\r\n" + body + "\r\n--zz\r\nContent-Type: application/octet-stream\r\n"
                 + "Content-Disposition: attachment; filename=\"" + attachment + ".bin\"\r\n\r\n" + body + "\r\n--zz--\r\n")
@@ -55,7 +55,14 @@ class PlaintextCanaryE2ETest {
 
     private void exerciseEveryPath(Launcher postern) throws Exception {
         postern.env("POSTERN_LOG_LEVEL", "debug");
-        try (RunningServer server = RunningServer.start(postern)) {
+        try (DnsmasqServer dns = DnsmasqServer.zone().txt("remote.test", "v=spf1 ip4:127.0.0.1 -all").start()) {
+            postern.env("POSTERN_DNS_SERVERS", dns.serverSpec());
+            exerciseEveryPathWithDns(postern);
+        }
+    }
+
+    private void exerciseEveryPathWithDns(Launcher postern) throws Exception {
+        try (RunningServer server = RunningServer.start(postern, RunningServer.MX_HOSTNAME)) {
             ok(postern.run("domain", "add", "example.org"));
             ok(postern.runWithInput((password + "\n").getBytes(StandardCharsets.UTF_8), "user", "add",
                     "alice@example.org", "--password-stdin"));
@@ -66,6 +73,20 @@ class PlaintextCanaryE2ETest {
             ok(postern.run("keys", "rotate"));
             ok(postern.run("store", "verify"));
             ok(postern.run("store", "purge", "--older-than-days", "0"));
+            // Through the MX: a small message (spooled in memory) and a large one (spilled to the
+            // encrypted spool file), both delivered to the secret address.
+            try (SmtpConnection smtp = SmtpConnection.ready(server.smtpPort())) {
+                assertThat(smtp.send("sender@remote.test", secretLocalPart + "@example.org", message()).code())
+                        .isEqualTo(250);
+                byte[] big = (new String(message(), StandardCharsets.UTF_8) + (body + " padding line\r\n").repeat(60_000))
+                        .getBytes(StandardCharsets.UTF_8);
+                assertThat(smtp.send("sender@remote.test", secretLocalPart + "@example.org", big).code()).isEqualTo(250);
+                // A refused recipient is logged, redacted.
+                assertThat(smtp.command("RSET").code()).isEqualTo(250);
+            }
+            Launcher.Result inbox = postern.run("mail", "list", "alice@example.org");
+            assertThat(inbox.out().lines().count()).isEqualTo(3);
+            ok(postern.run("store", "verify"));
             ok(postern.run("address", "revoke", secretLocalPart + "@example.org"));
             ServeE2ETest.curl("-k", "https://127.0.0.1:" + server.port("http") + "/health");
             ServeE2ETest.curl("-k", "https://127.0.0.1:" + server.port("http") + "/" + subject);
@@ -90,6 +111,8 @@ class PlaintextCanaryE2ETest {
         for (String canary : List.of(password, subject, body, senderName, attachment)) {
             assertThat(logs).as("logs").doesNotContain(canary);
         }
+        // Addresses in server logs keep only their domain.
+        assertThat(logs).doesNotContain("sender@remote.test");
         // The master key material never appears outside its own file.
         for (String line : Files.readAllLines(postern.dataDir().resolve("keys/master.keys"))) {
             String[] parts = line.split(" ");

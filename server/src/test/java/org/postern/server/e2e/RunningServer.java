@@ -26,16 +26,26 @@ public final class RunningServer implements AutoCloseable {
         this.err = Launcher.drain(process.getErrorStream());
     }
 
-    /** Starts the server with every listener on a free port and waits for ports.json. */
+    /** The host name the SMTP tests' MX answers to (its DNS zone and Authentication-Results use it). */
+    public static final String MX_HOSTNAME = "mx.test.example";
+
+    /** Starts the server as mail.test.example with every listener on a free port and waits for ports.json. */
     public static RunningServer start(Launcher launcher) throws IOException {
+        return start(launcher, "mail.test.example");
+    }
+
+    /** Starts the server bound to 127.0.0.1 with every listener on a free port and waits for ports.json. */
+    public static RunningServer start(Launcher launcher, String hostname) throws IOException {
         for (String name : new String[] {"SMTP", "SUBMISSION", "SUBMISSIONS", "IMAP", "IMAPS", "HTTP"}) {
             launcher.env("POSTERN_" + name + "_PORT", "0");
         }
         launcher.env("POSTERN_BIND", "127.0.0.1");
-        launcher.env("POSTERN_HOSTNAME", "mail.test.example");
-        RunningServer s = new RunningServer(launcher, launcher.start("serve"));
+        launcher.env("POSTERN_HOSTNAME", hostname);
         Path portsFile = launcher.dataDir().resolve("ports.json");
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        // A server that was killed could not remove its ports.json: never read a dead server's ports.
+        Files.deleteIfExists(portsFile);
+        RunningServer s = new RunningServer(launcher, launcher.start("serve"));
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!s.process.isAlive()) {
                 throw new AssertionError("server exited with " + s.process.exitValue() + ":\n" + s.output());
             }
@@ -59,6 +69,18 @@ public final class RunningServer implements AutoCloseable {
 
     public Process process() {
         return process;
+    }
+
+    public int smtpPort() {
+        return port("smtp");
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no clean close. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the server survived SIGKILL");
+        }
     }
 
     /** Stops with SIGTERM and returns everything the server printed. */

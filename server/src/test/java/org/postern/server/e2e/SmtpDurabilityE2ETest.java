@@ -59,7 +59,7 @@ class SmtpDurabilityE2ETest {
 
         try (DnsmasqServer dns = DnsmasqServer.zone().txt("load.test", "v=spf1 ip4:127.0.0.1 -all").start()) {
             postern.env("POSTERN_DNS_SERVERS", dns.serverSpec());
-            MxServer server = MxServer.start(postern);
+            RunningServer server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
             try {
                 // ./postern execs java: the child process is the JVM itself, so SIGKILL reaches the server.
                 assertThat(server.process().info().command()).hasValueSatisfying(c -> assertThat(c).endsWith("/java"));
@@ -92,7 +92,7 @@ class SmtpDurabilityE2ETest {
             }
 
             // The same data directory starts cleanly, verifies and takes mail again.
-            try (MxServer restarted = MxServer.start(postern)) {
+            try (RunningServer restarted = RunningServer.start(postern, RunningServer.MX_HOSTNAME)) {
                 String id = TestMessages.newMessageId("load.test");
                 try (SmtpConnection c = SmtpConnection.ready(restarted.smtpPort())) {
                     c.send(SENDER, ALICE, TestMessages.message(SENDER, ALICE, id, "After the crash", "Still here.\r\n"))

@@ -43,9 +43,9 @@ class SmtpInboundE2ETest {
 
     static DnsmasqServer dns;
     static Launcher postern;
-    static MxServer server;
+    static RunningServer server;
     static Launcher tightPostern;
-    static MxServer tight;
+    static RunningServer tight;
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -64,14 +64,14 @@ class SmtpInboundE2ETest {
         try (Deployment d = Deployment.open(tightPostern.dataDir())) {
             d.domain(DOMAIN).user(ALICE).user(CAROL);
         }
-        CompletableFuture<MxServer> tightStart = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<RunningServer> tightStart = CompletableFuture.supplyAsync(() -> {
             try {
-                return MxServer.start(tightPostern);
+                return RunningServer.start(tightPostern, RunningServer.MX_HOSTNAME);
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
         });
-        server = MxServer.start(postern);
+        server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
         tight = tightStart.join();
     }
 

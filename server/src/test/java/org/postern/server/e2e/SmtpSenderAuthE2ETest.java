@@ -30,7 +30,7 @@ class SmtpSenderAuthE2ETest {
     static Dkimpy.Key ed25519;
     static DnsmasqServer dns;
     static Launcher postern;
-    static MxServer server;
+    static RunningServer server;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -52,7 +52,7 @@ class SmtpSenderAuthE2ETest {
         try (Deployment d = Deployment.open(postern.dataDir())) {
             d.domain("example.test").domain("watched.test").user(ALICE).user(WATCHER);
         }
-        server = MxServer.start(postern);
+        server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
     }
 
     @AfterAll
@@ -147,7 +147,7 @@ class SmtpSenderAuthE2ETest {
             d.domain("example.test").user(ALICE);
         }
         String id = TestMessages.newMessageId("good.test");
-        try (MxServer down = MxServer.start(deaf)) {
+        try (RunningServer down = RunningServer.start(deaf, RunningServer.MX_HOSTNAME)) {
             Reply r = deliver(down.smtpPort(), "bounce@good.test", ALICE,
                     TestMessages.message("news@good.test", ALICE, id, "Into the void", "Hello?\r\n"));
             assertThat(r.code()).as(r.toString()).isEqualTo(451);

@@ -36,7 +36,7 @@ class SmtpSmugglingE2ETest {
 
     static DnsmasqServer dns;
     static Launcher postern;
-    static MxServer server;
+    static RunningServer server;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -45,7 +45,7 @@ class SmtpSmugglingE2ETest {
         try (Deployment d = Deployment.open(postern.dataDir())) {
             d.domain("example.test").user(ALICE).user(VICTIM);
         }
-        server = MxServer.start(postern);
+        server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
     }
 
     @AfterAll
