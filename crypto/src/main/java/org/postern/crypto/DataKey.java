@@ -33,6 +33,12 @@ public final class DataKey implements AutoCloseable {
         return new DataKey(key.clone());
     }
 
+    /** An independent copy, which the receiver may close without affecting this one (for key caches). */
+    public DataKey copy() {
+        requireOpen();
+        return new DataKey(bytes.clone());
+    }
+
     /** A copy of the key bytes, for wrapping; the caller wipes it. */
     byte[] copyBytes() {
         requireOpen();

@@ -2,7 +2,9 @@ package org.postern.mail.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.postern.access.Scope;
 import org.postern.crypto.DataKey;
@@ -22,6 +24,15 @@ import org.postern.store.blob.DataKeySource;
  * that account's mail unreadable at once, backups included, without touching anyone else's.
  */
 public final class DataKeys implements DataKeySource {
+    /** How long an unwrapped key is kept in memory, and so how long a key destroyed by another process stays usable here. */
+    public static final Duration CACHE_TIME = Duration.ofSeconds(60);
+    private static final int CACHE_ENTRIES = 10_000;
+
+    private record Cached(TenantId tenant, DataKey key, long expiresAtNanos) {}
+
+    // Unwrapping means a database read and an AES-GCM open; every message stored or read needs the
+    // key several times. Keys stay only briefly, and destroy() drops its own at once.
+    private final ConcurrentHashMap<UserId, Cached> cache = new ConcurrentHashMap<>();
     private final MetadataStore store;
     private final Supplier<MasterKeyRing> ring;
     private final Scope systemScope;
@@ -53,6 +64,22 @@ public final class DataKeys implements DataKeySource {
 
     @Override
     public DataKey keyFor(TenantId tenant, UserId owner) {
+        long now = System.nanoTime();
+        Cached hit = cache.get(owner);
+        if (hit != null && hit.tenant().equals(tenant) && now - hit.expiresAtNanos() < 0) {
+            return hit.key().copy();
+        }
+        DataKey key = load(tenant, owner);
+        if (cache.size() >= CACHE_ENTRIES) {
+            cache.clear();
+        }
+        // Entries replaced or dropped are not wiped here: another thread may be copying one this
+        // instant. The JCA keeps its own copies of key bytes anyway; they go with the garbage.
+        cache.put(owner, new Cached(tenant, key.copy(), now + CACHE_TIME.toNanos()));
+        return key;
+    }
+
+    private DataKey load(TenantId tenant, UserId owner) {
         WrappedDataKey stored = store.inTransaction(tx -> tx.dataKeys().byOwner(systemScope, owner))
                 .filter(k -> k.tenantId().equals(tenant))
                 .orElseThrow(() -> new IntegrityException("no data key for user " + owner
@@ -62,7 +89,9 @@ public final class DataKeys implements DataKeySource {
 
     /** Crypto-shredding: after this, nothing sealed under the user's key can be read again. */
     public boolean destroy(Scope scope, UserId owner) {
-        return store.inTransaction(tx -> tx.dataKeys().delete(scope, owner));
+        boolean deleted = store.inTransaction(tx -> tx.dataKeys().delete(scope, owner));
+        cache.remove(owner);
+        return deleted;
     }
 
     /**

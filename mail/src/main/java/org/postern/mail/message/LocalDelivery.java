@@ -36,7 +36,7 @@ public final class LocalDelivery {
         Scope scope = policy.userScope(DELIVERY, recipient.tenantId(), recipient.ownerId());
         Mailbox box = store.inTransaction(tx -> tx.mailboxes().bySpecialUse(scope, recipient.ownerId(), target))
                 .orElseThrow(() -> new NotFoundException("recipient has no " + target + " mailbox"));
-        return writer.append(scope, box.id(), raw, Set.of(), internalDate, maxBytes);
+        return writer.append(scope, box, raw, Set.of(), internalDate, maxBytes);
     }
 
     /** Takes back a delivery that is part of a transaction that failed as a whole (soft delete). */

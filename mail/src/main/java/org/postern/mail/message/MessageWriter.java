@@ -55,6 +55,13 @@ public final class MessageWriter {
             Instant internalDate, long maxBytes) {
         Mailbox mailbox = store.inTransaction(tx -> tx.mailboxes().byId(scope, mailboxId))
                 .orElseThrow(() -> new NotFoundException("no such mailbox"));
+        return append(scope, mailbox, raw, flags, internalDate, maxBytes);
+    }
+
+    /** As above, for a caller that has just loaded the mailbox through {@code scope}. */
+    public StoredMessage append(Scope scope, Mailbox mailbox, InputStream raw, Set<String> flags, Instant internalDate,
+            long maxBytes) {
+        MailboxId mailboxId = mailbox.id();
         MessageId id = MessageId.random();
         BlobRef ref = new BlobRef(mailbox.tenantId(), mailbox.ownerId(), BlobId.random());
         long size;
