@@ -76,8 +76,20 @@ public final class Launcher {
         }
     }
 
+    /**
+     * Starts {@code ./postern args} with standard output and error going to {@code log} (a file
+     * survives the process, unlike a pipe, whose last bytes can be lost as the process exits).
+     */
+    public Process startLogging(Path log, String... args) throws IOException {
+        return builder(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /** Starts {@code ./postern args} with the data dir set; the caller owns the process. */
     public Process start(String... args) throws IOException {
+        return builder(args).start();
+    }
+
+    private ProcessBuilder builder(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(REPO.resolve("postern").toString());
         cmd.addAll(List.of(args));
@@ -85,7 +97,7 @@ public final class Launcher {
         pb.environment().keySet().removeIf(k -> k.startsWith("POSTERN_"));
         pb.environment().put("POSTERN_DATA_DIR", dataDir.toString());
         pb.environment().putAll(env);
-        return pb.start();
+        return pb;
     }
 
     public void addToTranscript(String text) {

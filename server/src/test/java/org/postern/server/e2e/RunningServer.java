@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -15,15 +14,13 @@ import org.awaitility.Awaitility;
 public final class RunningServer implements AutoCloseable {
     private final Launcher launcher;
     private final Process process;
-    private final CompletableFuture<byte[]> out;
-    private final CompletableFuture<byte[]> err;
+    private final Path log;
     private JsonNode ports;
 
-    private RunningServer(Launcher launcher, Process process) {
+    private RunningServer(Launcher launcher, Process process, Path log) {
         this.launcher = launcher;
         this.process = process;
-        this.out = Launcher.drain(process.getInputStream());
-        this.err = Launcher.drain(process.getErrorStream());
+        this.log = log;
     }
 
     /** The host name the SMTP tests' MX answers to (its DNS zone and Authentication-Results use it). */
@@ -44,7 +41,8 @@ public final class RunningServer implements AutoCloseable {
         Path portsFile = launcher.dataDir().resolve("ports.json");
         // A server that was killed could not remove its ports.json: never read a dead server's ports.
         Files.deleteIfExists(portsFile);
-        RunningServer s = new RunningServer(launcher, launcher.start("serve"));
+        Path log = Files.createTempFile(launcher.dataDir().toAbsolutePath().getParent(), "serve-", ".log");
+        RunningServer s = new RunningServer(launcher, launcher.startLogging(log, "serve"), log);
         Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!s.process.isAlive()) {
                 throw new AssertionError("server exited with " + s.process.exitValue() + ":\n" + s.output());
@@ -92,17 +90,13 @@ public final class RunningServer implements AutoCloseable {
         return output();
     }
 
-    /** Everything printed so far; complete once the process has exited. */
+    /** Everything the server printed so far (standard output and error together). */
     public String output() {
-        if (!process.isAlive()) {
-            try {
-                CompletableFuture.allOf(out, err).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // Output streams still open after exit: report what there is.
-            }
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return (out.isDone() ? new String(out.join(), StandardCharsets.UTF_8) : "")
-                + (err.isDone() ? new String(err.join(), StandardCharsets.UTF_8) : "");
     }
 
     @Override
