@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real DNS server for tests: Debian's dnsmasq on 127.0.0.1 at a free port, answering only
@@ -18,8 +20,10 @@ import java.util.concurrent.TimeUnit;
  * a "down" domain are forwarded to a port where nothing listens, so they time out like a broken
  * authoritative server.
  */
-final class LoopbackDns implements AutoCloseable {
-    static final String DNSMASQ = "dnsmasq";
+public final class LoopbackDns implements AutoCloseable {
+    // /usr/sbin is not on every user's PATH.
+    static final String DNSMASQ =
+            Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
 
     private final Process process;
     private final int port;
@@ -31,16 +35,16 @@ final class LoopbackDns implements AutoCloseable {
         this.dir = dir;
     }
 
-    static Zone zone() {
+    public static Zone zone() {
         return new Zone();
     }
 
     /** The records to serve. */
-    static final class Zone {
+    public static final class Zone {
         private final List<String> args = new ArrayList<>();
 
         /** A TXT record; values longer than 255 bytes are split into several strings. */
-        Zone txt(String name, String value) {
+        public Zone txt(String name, String value) {
             if (value.indexOf(',') >= 0) {
                 throw new IllegalArgumentException("dnsmasq splits TXT strings at commas");
             }
@@ -52,23 +56,23 @@ final class LoopbackDns implements AutoCloseable {
             return this;
         }
 
-        Zone a(String name, String ipv4) {
+        public Zone a(String name, String ipv4) {
             args.add("--host-record=" + name + "," + ipv4);
             return this;
         }
 
-        Zone mx(String domain, String host, int preference) {
+        public Zone mx(String domain, String host, int preference) {
             args.add("--mx-host=" + domain + "," + host + "," + preference);
             return this;
         }
 
         /** Every name under {@code domain} times out (forwarded to a dead port). */
-        Zone down(String domain) {
+        public Zone down(String domain) {
             args.add("--server=/" + domain + "/127.0.0.1#" + deadPort());
             return this;
         }
 
-        LoopbackDns start() throws IOException, InterruptedException {
+        public LoopbackDns start() throws IOException, InterruptedException {
             Path dir = Files.createTempDirectory("postern-dns");
             IOException last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
@@ -100,24 +104,31 @@ final class LoopbackDns implements AutoCloseable {
         }
     }
 
-    private boolean awaitReady() throws InterruptedException {
+    private boolean awaitReady() {
         DnsResolver probe = DnsResolver.create(DnsResolver.Settings.defaults(List.of(address()))
                 .withQueryTimeout(Duration.ofMillis(200)));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                return false;
-            }
-            if (probe.newSession().txt("ready.postern.test").status() == DnsAnswer.Status.OK) {
-                return true;
-            }
-            Thread.sleep(50);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !process.isAlive()
+                            || probe.newSession().txt("ready.postern.test").status() == DnsAnswer.Status.OK);
+            return process.isAlive();
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** The value for POSTERN_DNS_SERVERS (or the dns_servers key). */
+    public String serverSpec() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** A POSTERN_DNS_SERVERS value where no DNS server listens: every query times out. */
+    public static String deadServerSpec() {
+        return "127.0.0.1:" + deadPort();
     }
 
     /** A resolver on this server with short timeouts. */

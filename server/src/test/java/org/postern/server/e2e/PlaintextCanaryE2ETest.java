@@ -1,5 +1,6 @@
 package org.postern.server.e2e;
 
+import org.postern.mta.checks.LoopbackDns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.server.e2e.CliE2ETest.ok;
 
@@ -55,7 +56,7 @@ class PlaintextCanaryE2ETest {
 
     private void exerciseEveryPath(Launcher postern) throws Exception {
         postern.env("POSTERN_LOG_LEVEL", "debug");
-        try (DnsmasqServer dns = DnsmasqServer.zone().txt("remote.test", "v=spf1 ip4:127.0.0.1 -all").start()) {
+        try (LoopbackDns dns = LoopbackDns.zone().txt("remote.test", "v=spf1 ip4:127.0.0.1 -all").start()) {
             postern.env("POSTERN_DNS_SERVERS", dns.serverSpec());
             exerciseEveryPathWithDns(postern);
         }

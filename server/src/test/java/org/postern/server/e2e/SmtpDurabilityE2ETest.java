@@ -1,5 +1,6 @@
 package org.postern.server.e2e;
 
+import org.postern.mta.checks.LoopbackDns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.server.e2e.CliE2ETest.ok;
 
@@ -57,7 +58,7 @@ class SmtpDurabilityE2ETest {
         AtomicBoolean killed = new AtomicBoolean();
         List<String> firstRefusals = new ArrayList<>();
 
-        try (DnsmasqServer dns = DnsmasqServer.zone().txt("load.test", "v=spf1 ip4:127.0.0.1 -all").start()) {
+        try (LoopbackDns dns = LoopbackDns.zone().txt("load.test", "v=spf1 ip4:127.0.0.1 -all").start()) {
             postern.env("POSTERN_DNS_SERVERS", dns.serverSpec());
             RunningServer server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
             try {

@@ -1,5 +1,6 @@
 package org.postern.server.e2e;
 
+import org.postern.mta.checks.LoopbackDns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -21,13 +22,13 @@ class SmtpFailClosedE2ETest {
     @TempDir
     static Path tmp;
 
-    static DnsmasqServer dns;
+    static LoopbackDns dns;
     static Launcher postern;
     static RunningServer server;
 
     @BeforeAll
     static void startServer() throws Exception {
-        dns = DnsmasqServer.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
+        dns = LoopbackDns.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
         postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec())
                 .env("POSTERN_SMTP_IDLE_TIMEOUT", "2s")
                 .env("POSTERN_SMTP_MAX_SESSION_TIME", "4s")

@@ -1,5 +1,6 @@
 package org.postern.server.e2e;
 
+import org.postern.mta.checks.LoopbackDns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.server.e2e.CliE2ETest.ok;
 
@@ -41,7 +42,7 @@ class SmtpInboundE2ETest {
     @TempDir
     static Path tmp;
 
-    static DnsmasqServer dns;
+    static LoopbackDns dns;
     static Launcher postern;
     static RunningServer server;
     static Launcher tightPostern;
@@ -49,7 +50,7 @@ class SmtpInboundE2ETest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        dns = DnsmasqServer.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
+        dns = LoopbackDns.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
         postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec());
         try (Deployment d = Deployment.open(postern.dataDir())) {
             d.domain(DOMAIN).user(ALICE).user(HAPPY).user("bob@example.test")

@@ -1,5 +1,6 @@
 package org.postern.server.e2e;
 
+import org.postern.mta.checks.LoopbackDns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.server.e2e.CliE2ETest.ok;
 
@@ -28,7 +29,7 @@ class SmtpSenderAuthE2ETest {
 
     static Dkimpy.Key rsa;
     static Dkimpy.Key ed25519;
-    static DnsmasqServer dns;
+    static LoopbackDns dns;
     static Launcher postern;
     static RunningServer server;
 
@@ -36,7 +37,7 @@ class SmtpSenderAuthE2ETest {
     static void startServer() throws Exception {
         rsa = Dkimpy.rsaKey();
         ed25519 = Dkimpy.ed25519Key();
-        dns = DnsmasqServer.zone()
+        dns = LoopbackDns.zone()
                 .txt("good.test", "v=spf1 ip4:127.0.0.1 -all")
                 .txt("strict.test", "v=spf1 -all")
                 .txt("_dmarc.strict.test", "v=DMARC1; p=reject")
@@ -142,7 +143,7 @@ class SmtpSenderAuthE2ETest {
 
     @Test
     void whenDnsIsDownMailIsDeferredAndNeverAccepted() throws Exception {
-        Launcher deaf = new Launcher(tmp.resolve("deaf")).env("POSTERN_DNS_SERVERS", DnsmasqServer.deadServerSpec());
+        Launcher deaf = new Launcher(tmp.resolve("deaf")).env("POSTERN_DNS_SERVERS", LoopbackDns.deadServerSpec());
         try (Deployment d = Deployment.open(deaf.dataDir())) {
             d.domain("example.test").user(ALICE);
         }
