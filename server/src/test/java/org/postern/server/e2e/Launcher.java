@@ -31,6 +31,11 @@ public final class Launcher {
         return dataDir;
     }
 
+    /** Whether a variable has been set for the child processes. */
+    public boolean hasEnv(String name) {
+        return env.containsKey(name);
+    }
+
     public Launcher env(String name, String value) {
         env.put(name, value);
         return this;

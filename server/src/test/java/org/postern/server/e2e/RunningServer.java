@@ -38,6 +38,10 @@ public final class RunningServer implements AutoCloseable {
         }
         launcher.env("POSTERN_BIND", "127.0.0.1");
         launcher.env("POSTERN_HOSTNAME", hostname);
+        if (!launcher.hasEnv("POSTERN_DNS_SERVERS")) {
+            // Tests never query the machine's own resolver: without a test DNS server, every lookup times out on loopback.
+            launcher.env("POSTERN_DNS_SERVERS", org.postern.mta.checks.LoopbackDns.deadServerSpec());
+        }
         Path portsFile = launcher.dataDir().resolve("ports.json");
         // A server that was killed could not remove its ports.json: never read a dead server's ports.
         Files.deleteIfExists(portsFile);
