@@ -13,6 +13,8 @@ public final class Redact {
     private static final Pattern ADDRESS_LIKE =
             Pattern.compile("(\\b[a-z_]{1,32}=)?[^\\s<>\"'(),;:@\\[\\]]+@([A-Za-z0-9.-]+\\.[A-Za-z0-9-]+)");
 
+    private static final Pattern NOT_DOMAIN_CHAR = Pattern.compile("[^A-Za-z0-9.-]");
+
     private Redact() {}
 
     public static String address(EmailAddress address) {
@@ -28,7 +30,7 @@ public final class Redact {
         if (at < 0 || at == raw.length() - 1) {
             return "***";
         }
-        String domain = raw.substring(at + 1).replaceAll("[^A-Za-z0-9.-]", "");
+        String domain = NOT_DOMAIN_CHAR.matcher(raw.substring(at + 1)).replaceAll("");
         return "***@" + domain;
     }
 

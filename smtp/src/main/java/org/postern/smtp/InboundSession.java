@@ -65,6 +65,8 @@ final class InboundSession implements Runnable {
     private static final DateTimeFormatter RFC5322_DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.ROOT);
 
+    private static final java.util.regex.Pattern NOT_VISIBLE_ASCII = java.util.regex.Pattern.compile("[^\\x21-\\x7e]");
+
     private final InboundContext ctx;
     private final ExecutorService lookups;
     private final SmtpLimits limits;
@@ -473,7 +475,7 @@ final class InboundSession implements Runnable {
     }
 
     private String receivedHeader(String id) {
-        String from = helo == null ? "unknown" : helo.replaceAll("[^\\x21-\\x7e]", "?");
+        String from = helo == null ? "unknown" : NOT_VISIBLE_ASCII.matcher(helo).replaceAll("?");
         if (from.length() > 255) {
             from = from.substring(0, 255);
         }

@@ -206,11 +206,14 @@ public final class SenderAuthentication {
     }
 
     /** Untrusted text for a log line: a short run of host-name characters only. */
+    // Compiled once: this runs for every message.
+    private static final java.util.regex.Pattern NOT_LOG_SAFE = java.util.regex.Pattern.compile("[^A-Za-z0-9.:\\[\\]_*@-]");
+
     private static String logSafe(String text) {
         if (text == null) {
             return "-";
         }
-        String clean = Redact.text(text).replaceAll("[^A-Za-z0-9.:\\[\\]_*@-]", "?");
+        String clean = NOT_LOG_SAFE.matcher(Redact.text(text)).replaceAll("?");
         return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
     }
 }
