@@ -1,5 +1,15 @@
 package org.postern.store;
 
+import org.postern.store.identity.AuditRepository;
+import org.postern.store.identity.CredentialRepository;
+import org.postern.store.identity.InviteRepository;
+import org.postern.store.identity.MfaRepository;
+import org.postern.store.identity.OneTimeCodeRepository;
+import org.postern.store.identity.OutboxRepository;
+import org.postern.store.identity.SecuritySettingsRepository;
+import org.postern.store.identity.SessionRepository;
+import org.postern.store.identity.SignInRepository;
+
 /** The repositories bound to one transaction. */
 public interface Repositories {
     TenantRepository tenants();
@@ -15,4 +25,24 @@ public interface Repositories {
     MailboxRepository mailboxes();
 
     MessageRepository messages();
+
+    // Identity and access (org.postern.store.identity)
+
+    SessionRepository sessions();
+
+    CredentialRepository credentials();
+
+    MfaRepository mfa();
+
+    InviteRepository invites();
+
+    OneTimeCodeRepository oneTimeCodes();
+
+    SignInRepository signIns();
+
+    SecuritySettingsRepository securitySettings();
+
+    AuditRepository audit();
+
+    OutboxRepository outbox();
 }

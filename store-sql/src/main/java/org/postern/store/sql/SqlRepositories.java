@@ -8,6 +8,15 @@ import org.postern.store.MessageRepository;
 import org.postern.store.Repositories;
 import org.postern.store.TenantRepository;
 import org.postern.store.UserRepository;
+import org.postern.store.identity.SessionRepository;
+import org.postern.store.identity.CredentialRepository;
+import org.postern.store.identity.MfaRepository;
+import org.postern.store.identity.InviteRepository;
+import org.postern.store.identity.OneTimeCodeRepository;
+import org.postern.store.identity.SignInRepository;
+import org.postern.store.identity.SecuritySettingsRepository;
+import org.postern.store.identity.AuditRepository;
+import org.postern.store.identity.OutboxRepository;
 
 /** The repositories of one transaction, all bound to its handle. */
 final class SqlRepositories implements Repositories {
@@ -62,5 +71,50 @@ final class SqlRepositories implements Repositories {
     @Override
     public MessageRepository messages() {
         return messages;
+    }
+
+    @Override
+    public SessionRepository sessions() {
+        throw new UnsupportedOperationException("TODO(identity store): sessions");
+    }
+
+    @Override
+    public CredentialRepository credentials() {
+        throw new UnsupportedOperationException("TODO(identity store): credentials");
+    }
+
+    @Override
+    public MfaRepository mfa() {
+        throw new UnsupportedOperationException("TODO(identity store): mfa");
+    }
+
+    @Override
+    public InviteRepository invites() {
+        throw new UnsupportedOperationException("TODO(identity store): invites");
+    }
+
+    @Override
+    public OneTimeCodeRepository oneTimeCodes() {
+        throw new UnsupportedOperationException("TODO(identity store): oneTimeCodes");
+    }
+
+    @Override
+    public SignInRepository signIns() {
+        throw new UnsupportedOperationException("TODO(identity store): signIns");
+    }
+
+    @Override
+    public SecuritySettingsRepository securitySettings() {
+        throw new UnsupportedOperationException("TODO(identity store): securitySettings");
+    }
+
+    @Override
+    public AuditRepository audit() {
+        throw new UnsupportedOperationException("TODO(identity store): audit");
+    }
+
+    @Override
+    public OutboxRepository outbox() {
+        throw new UnsupportedOperationException("TODO(identity store): outbox");
     }
 }
