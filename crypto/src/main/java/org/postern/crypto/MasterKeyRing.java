@@ -293,6 +293,20 @@ public final class MasterKeyRing {
         }
     }
 
+    /**
+     * Parses the content of a ring file that is not (yet) on disk, such as one inside a key backup;
+     * {@code origin} names it in error messages. The caller wipes {@code content}.
+     * @throws KeyFileException as {@link #load} does for a malformed or weak ring
+     */
+    public static MasterKeyRing fromBytes(Path origin, byte[] content) {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(content, "content");
+        if (content.length > MAX_FILE_BYTES) {
+            throw new KeyFileException(origin + " is larger than " + MAX_FILE_BYTES + " bytes; it is not a key ring");
+        }
+        return parse(origin, content);
+    }
+
     /** Parses without turning key text into Strings, so every copy of the key material can be wiped. */
     static MasterKeyRing parse(Path file, byte[] content) {
         int end = content.length;

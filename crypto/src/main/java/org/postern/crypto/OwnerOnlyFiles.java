@@ -44,7 +44,9 @@ public final class OwnerOnlyFiles {
      * {@code file} already exists. The temp file is hard-linked into place, which is atomic and
      * fails if the target exists, so two processes creating the same file cannot overwrite each other.
      */
-    static boolean createNew(Path file, byte[] content) {
+    public static boolean createNew(Path file, byte[] content) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(content, "content");
         Path target = file.toAbsolutePath();
         Path temp = writeTemp(target, content);
         try {

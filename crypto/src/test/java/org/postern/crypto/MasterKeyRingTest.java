@@ -265,4 +265,19 @@ class MasterKeyRingTest {
             assertThat(text).doesNotContain(line.split(" ")[2]);
         }
     }
+
+    @Test
+    void fromBytesReadsTheSameRingAsTheFileAndRefusesMalformedContentNamingTheOrigin() throws IOException {
+        Path file = ringFile();
+        MasterKeyRing onDisk = MasterKeyRing.loadOrCreate(file).withNewActiveKey();
+        onDisk.save(file);
+        MasterKeyRing copy = MasterKeyRing.fromBytes(Path.of("backup:keys/master.keys"), Files.readAllBytes(file));
+        assertThat(copy.keyIds()).containsExactlyElementsOf(onDisk.keyIds());
+        assertThat(copy.activeKeyId()).isEqualTo(onDisk.activeKeyId());
+        assertThat(copy.unseal("p", onDisk.seal("p", new byte[] {1, 2}))).containsExactly(1, 2);
+        assertThatThrownBy(() -> MasterKeyRing.fromBytes(Path.of("backup:keys/master.keys"),
+                "postern-master-keyring v1\nmk-0123456789abcdef active tooshort\n".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("backup:keys/master.keys line 2");
+    }
 }
