@@ -140,10 +140,12 @@ public final class Postern implements AutoCloseable {
         return new Purger(store, rawBlobs, policy.scopeFor(new Caller.System("purger")), clock);
     }
 
-    /** The files sealed under the master key, which rotation reseals. */
+    /** The files sealed under the master key, which rotation reseals and backups hold; absent ones are skipped. */
     public List<SealedFile> sealedFiles() {
         return List.of(
                 new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(TokenSigningKey.FILE_NAME), TokenSigningKey.PURPOSE),
+                new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(TokenSigningKey.PREVIOUS_FILE_NAME),
+                        TokenSigningKey.PURPOSE),
                 new SealedFile(TlsMaterial.sealedKeyFile(config.dataDir()), TlsMaterial.SEALED_KEY_PURPOSE));
     }
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Rotates the master key without re-encrypting any mail: a new active key is saved next to the
  * old one first, then every data key and sealed file is rewrapped under it, and only then are old
  * keys that nothing refers to any more removed. A crash at any step leaves a ring that still
- * opens everything; running rotate again finishes the job.
+ * opens everything; running rotate again finishes the job. It holds the {@link KeysLock}, so a
+ * signing-key rotation or a backup never interleaves with it.
  */
 public final class KeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRotation.class);
@@ -35,6 +36,12 @@ public final class KeyRotation {
     }
 
     public Result rotate() {
+        try (KeysLock lock = KeysLock.acquire(masterKeys.file().getParent())) {
+            return rotateLocked();
+        }
+    }
+
+    private Result rotateLocked() {
         MasterKeyRing next = masterKeys.get().withNewActiveKey();
         masterKeys.replace(next);
         int rewrapped = dataKeys.rewrapAll(next);
