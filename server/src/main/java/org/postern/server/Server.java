@@ -56,6 +56,7 @@ public final class Server implements AutoCloseable {
         InboundSmtpServer smtp = null;
         try {
             postern = Postern.open(config);
+            org.postern.server.keys.KeyBackupState.warnIfActiveKeyUncovered(postern.masterKeys());
             PortsFile portsFile = new PortsFile(config.dataDir());
             portsFile.remove();
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
