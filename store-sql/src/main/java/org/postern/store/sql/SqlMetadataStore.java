@@ -57,13 +57,15 @@ public final class SqlMetadataStore implements MetadataStore {
     private static final Object MIGRATION_LOCK = new Object();
 
     private enum Backend {
-        SQLITE("sqlite"),
-        POSTGRESQL("postgresql");
+        SQLITE("sqlite", new SqliteDialect()),
+        POSTGRESQL("postgresql", new PostgresDialect());
 
         final String label;
+        final Dialect dialect;
 
-        Backend(String label) {
+        Backend(String label, Dialect dialect) {
             this.label = label;
+            this.dialect = dialect;
         }
     }
 
@@ -199,7 +201,7 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     private <T> T run(Handle handle, Work<T> work) {
-        Tx tx = new Tx(handle, clock);
+        Tx tx = new Tx(handle, clock, backend.dialect);
         begin(handle);
         boolean committed = false;
         try {

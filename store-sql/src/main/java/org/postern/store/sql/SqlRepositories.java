@@ -8,15 +8,15 @@ import org.postern.store.MessageRepository;
 import org.postern.store.Repositories;
 import org.postern.store.TenantRepository;
 import org.postern.store.UserRepository;
-import org.postern.store.identity.SessionRepository;
-import org.postern.store.identity.CredentialRepository;
-import org.postern.store.identity.MfaRepository;
-import org.postern.store.identity.InviteRepository;
-import org.postern.store.identity.OneTimeCodeRepository;
-import org.postern.store.identity.SignInRepository;
-import org.postern.store.identity.SecuritySettingsRepository;
 import org.postern.store.identity.AuditRepository;
+import org.postern.store.identity.CredentialRepository;
+import org.postern.store.identity.InviteRepository;
+import org.postern.store.identity.MfaRepository;
+import org.postern.store.identity.OneTimeCodeRepository;
 import org.postern.store.identity.OutboxRepository;
+import org.postern.store.identity.SecuritySettingsRepository;
+import org.postern.store.identity.SessionRepository;
+import org.postern.store.identity.SignInRepository;
 
 /** The repositories of one transaction, all bound to its handle. */
 final class SqlRepositories implements Repositories {
@@ -27,6 +27,15 @@ final class SqlRepositories implements Repositories {
     private final DataKeyRepository dataKeys;
     private final MailboxRepository mailboxes;
     private final MessageRepository messages;
+    private final SessionRepository sessions;
+    private final CredentialRepository credentials;
+    private final MfaRepository mfa;
+    private final InviteRepository invites;
+    private final OneTimeCodeRepository oneTimeCodes;
+    private final SignInRepository signIns;
+    private final SecuritySettingsRepository securitySettings;
+    private final AuditRepository audit;
+    private final OutboxRepository outbox;
 
     SqlRepositories(Tx tx) {
         this.tenants = new SqlTenantRepository(tx);
@@ -36,6 +45,15 @@ final class SqlRepositories implements Repositories {
         this.dataKeys = new SqlDataKeyRepository(tx);
         this.mailboxes = new SqlMailboxRepository(tx);
         this.messages = new SqlMessageRepository(tx);
+        this.sessions = new SqlSessionRepository(tx);
+        this.credentials = new SqlCredentialRepository(tx);
+        this.mfa = new SqlMfaRepository(tx);
+        this.invites = new SqlInviteRepository(tx);
+        this.oneTimeCodes = new SqlOneTimeCodeRepository(tx);
+        this.signIns = new SqlSignInRepository(tx);
+        this.securitySettings = new SqlSecuritySettingsRepository(tx);
+        this.audit = new SqlAuditRepository(tx);
+        this.outbox = new SqlOutboxRepository(tx);
     }
 
     @Override
@@ -75,46 +93,46 @@ final class SqlRepositories implements Repositories {
 
     @Override
     public SessionRepository sessions() {
-        throw new UnsupportedOperationException("TODO(identity store): sessions");
+        return sessions;
     }
 
     @Override
     public CredentialRepository credentials() {
-        throw new UnsupportedOperationException("TODO(identity store): credentials");
+        return credentials;
     }
 
     @Override
     public MfaRepository mfa() {
-        throw new UnsupportedOperationException("TODO(identity store): mfa");
+        return mfa;
     }
 
     @Override
     public InviteRepository invites() {
-        throw new UnsupportedOperationException("TODO(identity store): invites");
+        return invites;
     }
 
     @Override
     public OneTimeCodeRepository oneTimeCodes() {
-        throw new UnsupportedOperationException("TODO(identity store): oneTimeCodes");
+        return oneTimeCodes;
     }
 
     @Override
     public SignInRepository signIns() {
-        throw new UnsupportedOperationException("TODO(identity store): signIns");
+        return signIns;
     }
 
     @Override
     public SecuritySettingsRepository securitySettings() {
-        throw new UnsupportedOperationException("TODO(identity store): securitySettings");
+        return securitySettings;
     }
 
     @Override
     public AuditRepository audit() {
-        throw new UnsupportedOperationException("TODO(identity store): audit");
+        return audit;
     }
 
     @Override
     public OutboxRepository outbox() {
-        throw new UnsupportedOperationException("TODO(identity store): outbox");
+        return outbox;
     }
 }

@@ -11,11 +11,13 @@ import org.jdbi.v3.core.Handle;
 final class Tx {
     private final Handle handle;
     private final Clock clock;
+    private final Dialect dialect;
     private volatile boolean open = true;
 
-    Tx(Handle handle, Clock clock) {
+    Tx(Handle handle, Clock clock, Dialect dialect) {
         this.handle = handle;
         this.clock = clock;
+        this.dialect = dialect;
     }
 
     Handle handle() {
@@ -23,6 +25,11 @@ final class Tx {
             throw new IllegalStateException("these repositories belong to a transaction that has ended");
         }
         return handle;
+    }
+
+    /** What this backend does differently. */
+    Dialect dialect() {
+        return dialect;
     }
 
     /** Now, at the millisecond precision the database keeps. */

@@ -1,0 +1,17 @@
+package org.postern.store.sql;
+
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What the two backends do differently, beyond the SQL subset both understand. Each backend has one
+ * small class; everything else is shared SQL.
+ */
+sealed interface Dialect permits SqliteDialect, PostgresDialect {
+
+    /**
+     * Holds the audit log exclusively until the transaction ends: from here to COMMIT no other
+     * transaction, in this process or another, can append to it. Must be called before reading the
+     * last entry.
+     */
+    void lockAuditLog(Handle handle);
+}
