@@ -15,11 +15,14 @@ public interface AuditRepository {
      * returns the new one, whose seq must be one more; the repository holds the log exclusively
      * from reading the last entry to inserting, so concurrent appends (also from other nodes)
      * never fork the chain. Needs a server-wide scope.
+     * @throws IllegalStateException if the built entry's seq is not the last one's plus one, or its
+     *     prevHash is not the last entry's hash; nothing is stored
+     * @throws org.postern.model.AccessDeniedException for a narrower scope
      */
     AuditEntry append(Scope scope, Function<Optional<AuditEntry>, AuditEntry> build);
 
     List<AuditEntry> list(Scope scope, AuditQuery query);
 
-    /** Entries with seq greater than {@code afterSeq}, oldest first, at most {@code limit}; for verification. */
+    /** Entries with seq greater than {@code afterSeq}, oldest first, at most {@code limit} (1 to 10,000); for verification. */
     List<AuditEntry> scan(Scope scope, long afterSeq, int limit);
 }

@@ -26,7 +26,7 @@ public interface MfaRepository {
      */
     boolean useStep(Scope scope, UserId user, long step);
 
-    /** Removes the enrolment and the recovery codes. @return false when there was none */
+    /** Removes the enrolment and the recovery codes. @return false when there was neither */
     boolean delete(Scope scope, UserId user);
 
     /** Replaces all recovery codes of the user with these hashes. */

@@ -7,6 +7,6 @@ import org.postern.access.Scope;
 public interface OutboxRepository {
     void add(Scope scope, OutboxMessage message);
 
-    /** Newest first, at most {@code limit}. */
+    /** Newest first, at most {@code limit} (1 to 500). */
     List<OutboxMessage> list(Scope scope, int limit);
 }

@@ -14,6 +14,6 @@ public interface SecuritySettingsRepository {
     /** The tenant's policy, or {@link TenantPolicy#defaults}. @throws org.postern.model.NotFoundException if not in scope */
     TenantPolicy tenant(Scope scope, TenantId tenant);
 
-    /** Needs a tenant or server scope. */
+    /** Needs a tenant or server scope. @throws org.postern.model.AccessDeniedException for a user scope */
     void saveTenant(Scope scope, TenantPolicy policy);
 }

@@ -26,7 +26,11 @@ public interface SessionRepository {
     /** Revokes every active session of the user. @return how many were revoked */
     int revokeAllOf(Scope scope, UserId user, Instant at, String reason);
 
-    /** Stores a new refresh token of the session (only its hash). */
+    /**
+     * Stores a new refresh token of the session (only its hash).
+     * @throws org.postern.model.NotFoundException if the session is not in scope, is not the token's
+     *     user's, or was revoked: a revoked family gets no new token
+     */
     void addRefreshToken(Scope scope, RefreshToken token);
 
     Optional<RefreshToken> refreshTokenByHash(Scope scope, byte[] tokenHash);

@@ -5,7 +5,11 @@ import java.util.Optional;
 import org.postern.access.Scope;
 import org.postern.model.UserId;
 
-/** Sign-in throttling (shared by every node through the database) and the history of successful sign-ins. */
+/**
+ * Sign-in throttling (shared by every node through the database) and the history of successful sign-ins.
+ * Throttle keys belong to no tenant, so every throttle method needs a server-wide scope
+ * ({@link org.postern.model.AccessDeniedException} otherwise).
+ */
 public interface SignInRepository {
     Optional<ThrottleState> throttle(Scope scope, String key);
 
