@@ -28,7 +28,8 @@ final class SqlAuditRepository extends SqlRepository implements AuditRepository 
     static final int MAX_ACTION_CHARS = 100;
     static final int MAX_OUTCOME_CHARS = 50;
     static final int MAX_USER_AGENT_CHARS = 512;
-    static final int MAX_DETAILS_CHARS = 4096;
+    /** Room for the auth module's 20 details of 256 characters after JSON escaping, with margin. */
+    static final int MAX_DETAILS_CHARS = 16_384;
     static final int MAX_HASH_BYTES = 64;
     private static final String COLUMNS = "seq, occurred_at, tenant_id, owner_id, actor, action, outcome, ip, user_agent,"
             + " details, prev_hash, hash";
