@@ -21,7 +21,8 @@ import org.postern.model.UserId;
  * @param outcome such as "success", "failure", "denied"
  * @param ip the client address as the transport saw it ("" when none)
  * @param userAgent the client's User-Agent ("" when none), at most {@value #MAX_USER_AGENT_CHARS} characters
- * @param details at most {@value #MAX_DETAILS} entries, keys {@code [a-z0-9_.-]}, values at most {@value #MAX_DETAIL_CHARS} characters
+ * @param details at most {@value #MAX_DETAILS} entries, keys {@code [a-z0-9_.-]}, values at most
+ *     {@value #MAX_DETAIL_CHARS} characters and all of them as JSON at most {@value #MAX_DETAILS_JSON_CHARS}
  */
 public record AuditEvent(Optional<TenantId> tenant, Optional<UserId> subject, String actor, String action,
         String outcome, String ip, String userAgent, Map<String, String> details) {
@@ -33,6 +34,8 @@ public record AuditEvent(Optional<TenantId> tenant, Optional<UserId> subject, St
     public static final int MAX_DETAILS = 20;
     public static final int MAX_DETAIL_KEY_CHARS = 64;
     public static final int MAX_DETAIL_CHARS = 256;
+    /** All details written as JSON; longer sets have their longest values cut (the store takes 4096). */
+    public static final int MAX_DETAILS_JSON_CHARS = 4000;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]+");
 
@@ -59,7 +62,34 @@ public record AuditEvent(Optional<TenantId> tenant, Optional<UserId> subject, St
             name(key, MAX_DETAIL_KEY_CHARS, "detail key");
             sorted.put(key, clean(value, MAX_DETAIL_CHARS));
         });
+        fitJson(sorted);
         details = java.util.Collections.unmodifiableSortedMap(sorted);
+    }
+
+    /** Cuts the longest values (in half, repeatedly) until the details as JSON fit {@link #MAX_DETAILS_JSON_CHARS}. */
+    private static void fitJson(TreeMap<String, String> details) {
+        while (jsonChars(details) > MAX_DETAILS_JSON_CHARS) {
+            Map.Entry<String, String> longest = details.entrySet().stream()
+                    .max(java.util.Comparator.comparingInt(e -> e.getValue().length())).orElseThrow();
+            details.put(longest.getKey(), clean(longest.getValue(), longest.getValue().length() / 2));
+        }
+    }
+
+    /** The length of {@code {"k":"v",...}} as Jackson writes it: only quote and backslash are escaped in clean text. */
+    static int jsonChars(Map<String, String> details) {
+        int total = 2 + Math.max(0, details.size() - 1);
+        for (Map.Entry<String, String> e : details.entrySet()) {
+            total += e.getKey().length() + 3;
+            String v = e.getValue();
+            total += v.length() + 2;
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c == '"' || c == '\\') {
+                    total++;
+                }
+            }
+        }
+        return total;
     }
 
     /** An event by a part of Postern acting on its own account, about nobody in particular. */

@@ -63,6 +63,23 @@ class AuditEventTest {
     }
 
     @Test
+    void allDetailsTogetherFitWhatTheStoreTakes() {
+        Map<String, String> worst = new HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            worst.put(("k" + i + "_").repeat(30).substring(0, 64), (i % 2 == 0 ? "\"" : "\\").repeat(300));
+        }
+        AuditEvent e = event("operator", "x", "success", "", "", worst);
+        String json = AuditChain.canonicalJson(e.details());
+        assertThat(json.length()).isEqualTo(AuditEvent.jsonChars(e.details())).isLessThanOrEqualTo(4000);
+        assertThat(e.details()).hasSize(20);
+        // Small details are left alone.
+        Map<String, String> small = Map.of("a", "\"quoted\" \\ text", "b", "\u00e9t\u00e9 \uD83D\uDE00");
+        AuditEvent s = event("operator", "x", "success", "", "", small);
+        assertThat(s.details()).isEqualTo(small);
+        assertThat(AuditChain.canonicalJson(s.details())).hasSize(AuditEvent.jsonChars(s.details()));
+    }
+
+    @Test
     void namesChosenByCodeAreRefusedWhenMalformed() {
         for (String key : new String[] {"", "Upper", "with space", "semi;colon", "quote\"", "k".repeat(65), "ünï"}) {
             assertThatThrownBy(() -> event("operator", "x", "success", "", "", Map.of(key, "v")))
