@@ -830,6 +830,22 @@ public interface IdentityStoreContract {
     // ---------------------------------------------------------------- sign-in throttling and history
 
     @Test
+    default void concurrentFailuresCountedUnderTheRowLockAreNeverLost() throws Exception {
+        String key = "ip:" + unique("198.51.100");
+        int threads = 8;
+        race(threads, () -> inTx((Repositories r) -> {
+            Optional<ThrottleState> before = r.signIns().throttleForUpdate(server(), key, T0);
+            int failures = before.map(ThrottleState::failures).orElse(0) + 1;
+            r.signIns().saveThrottle(server(), new ThrottleState(key, failures, T0, T0, Optional.empty()));
+            return failures;
+        }));
+        assertThat(inTx((Repositories r) -> r.signIns().throttle(server(), key))).get()
+                .extracting(ThrottleState::failures).isEqualTo(threads);
+        assertThat(inTx((Repositories r) -> r.signIns().throttleForUpdate(server(), unique("ip:none"), T0)))
+                .as("nothing counted yet reads as empty").isEmpty();
+    }
+
+    @Test
     default void throttleStateIsSavedReplacedAndCleared() {
         String key = "ip:" + unique("192.0.2");
         assertThat(inTx((Repositories r) -> r.signIns().throttle(server(), key))).isEmpty();

@@ -34,9 +34,9 @@ import org.postern.store.identity.ThrottleState;
  * its /64 network, since one host usually holds a whole /64 and could otherwise change address
  * at every attempt.
  *
- * <p>On SQLite every transaction holds the write lock from its start, so concurrent failures
- * are counted exactly; on PostgreSQL (read committed) two failures recorded at the same instant
- * for the same key may count as one.
+ * <p>Counting a failure reads each key's state with a row lock ({@code SELECT ... FOR UPDATE} on
+ * PostgreSQL; SQLite transactions hold the write lock from their start), so concurrent failures,
+ * also on other nodes, are each counted.
  */
 public final class SignInThrottle {
     /** Address text longer than this (never a real address) is replaced by its hash in keys. */
@@ -72,8 +72,9 @@ public final class SignInThrottle {
         Instant now = now();
         store.inTransaction(tx -> {
             SignInRepository signIns = tx.signIns();
-            signIns.saveThrottle(scope, rules.accountFailure(accountKey, signIns.throttle(scope, accountKey), now));
-            signIns.saveThrottle(scope, rules.ipFailure(ipKey, signIns.throttle(scope, ipKey), now));
+            // Locked reads, in a fixed order: concurrent failures (also from other nodes) are all counted.
+            signIns.saveThrottle(scope, rules.accountFailure(accountKey, signIns.throttleForUpdate(scope, accountKey, now), now));
+            signIns.saveThrottle(scope, rules.ipFailure(ipKey, signIns.throttleForUpdate(scope, ipKey, now), now));
             return null;
         });
     }

@@ -14,4 +14,7 @@ sealed interface Dialect permits SqliteDialect, PostgresDialect {
      * last entry.
      */
     void lockAuditLog(Handle handle);
+
+    /** Appended to a SELECT that must lock the rows it reads until the transaction ends. */
+    String forUpdate();
 }

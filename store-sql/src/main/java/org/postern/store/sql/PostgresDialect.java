@@ -15,4 +15,9 @@ final class PostgresDialect implements Dialect {
     public void lockAuditLog(Handle handle) {
         handle.execute("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE");
     }
+
+    @Override
+    public String forUpdate() {
+        return " FOR UPDATE";
+    }
 }

@@ -42,6 +42,25 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
     }
 
     @Override
+    public Optional<ThrottleState> throttleForUpdate(Scope scope, String key, Instant now) {
+        requireServerWide(scope);
+        Inputs.text(key, "throttle key", ThrottleState.MAX_KEY_CHARS);
+        Objects.requireNonNull(now, "now");
+        // A row to lock must exist: create an empty one (no failures) if there is none, then lock it.
+        sql(h -> h.createUpdate("INSERT INTO signin_throttle (" + THROTTLE_COLUMNS + ")"
+                        + " VALUES (:key, 0, :now, :now, NULL) ON CONFLICT (throttle_key) DO NOTHING")
+                .bind("key", key)
+                .bind("now", Rows.millis(now))
+                .execute());
+        return sql(h -> h.createQuery("SELECT " + THROTTLE_COLUMNS + " FROM signin_throttle WHERE throttle_key = :key"
+                        + tx.dialect().forUpdate())
+                .bind("key", key)
+                .map((rs, ctx) -> mapThrottle(rs))
+                .findOne())
+                .filter(s -> s.failures() > 0 || s.lockedUntil().isPresent());
+    }
+
+    @Override
     public void saveThrottle(Scope scope, ThrottleState state) {
         requireServerWide(scope);
         Objects.requireNonNull(state, "state");

@@ -8,4 +8,10 @@ final class SqliteDialect implements Dialect {
     /** Nothing to do: BEGIN IMMEDIATE already took the database's only write lock, for all processes. */
     @Override
     public void lockAuditLog(Handle handle) {}
+
+    @Override
+    public String forUpdate() {
+        // Every SQLite transaction here already holds the database's write lock from its start.
+        return "";
+    }
 }

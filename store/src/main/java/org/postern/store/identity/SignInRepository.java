@@ -13,6 +13,12 @@ import org.postern.model.UserId;
 public interface SignInRepository {
     Optional<ThrottleState> throttle(Scope scope, String key);
 
+    /**
+     * The state of {@code key}, locked until the transaction ends so that concurrent failures on
+     * other nodes are counted one after the other, never lost. Empty when nothing is counted yet.
+     */
+    Optional<ThrottleState> throttleForUpdate(Scope scope, String key, Instant now);
+
     /** Inserts or replaces the state of {@code state.key()}. Needs a server-wide scope. */
     void saveThrottle(Scope scope, ThrottleState state);
 
