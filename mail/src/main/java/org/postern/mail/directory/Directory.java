@@ -151,6 +151,16 @@ public final class Directory {
      * special-use mailboxes and its login as its first address: all in one transaction.
      */
     public User addUser(Caller caller, EmailAddress login, Role role, char[] password) {
+        return addUser(caller, login, role, password, (tx, user) -> {});
+    }
+
+    /**
+     * As {@link #addUser(Caller, EmailAddress, Role, char[])}, and runs {@code andThen} in the same
+     * transaction, so that what belongs with the new account (such as its security settings) is
+     * committed with it or not at all.
+     */
+    public User addUser(Caller caller, EmailAddress login, Role role, char[] password,
+            java.util.function.BiConsumer<org.postern.store.Repositories, User> andThen) {
         PasswordPolicy.check(password);
         Scope broadest = policy.scopeFor(caller);
         if (caller instanceof Caller.User u && role.compareTo(u.role()) > 0) {
@@ -172,6 +182,7 @@ public final class Directory {
                 tx.mailboxes().create(tenantScope, user.tenantId(), user.id(), use.defaultName(), Optional.of(use));
             }
             tx.addresses().create(tenantScope, user.tenantId(), user.id(), login, null);
+            andThen.accept(tx, user);
             return user;
         });
         LOG.info("event=user.created user={} login={} role={}", created.id(), Redact.address(login), role.label());

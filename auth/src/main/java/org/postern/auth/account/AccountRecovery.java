@@ -1,0 +1,146 @@
+package org.postern.auth.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.postern.access.AccessPolicy;
+import org.postern.access.Caller;
+import org.postern.access.Scope;
+import org.postern.auth.AuthSettings;
+import org.postern.auth.audit.AuditLog;
+import org.postern.auth.secret.OpaqueSecrets;
+import org.postern.auth.signin.AuditEvents;
+import org.postern.auth.signin.ClientInfo;
+import org.postern.auth.signin.Logins;
+import org.postern.auth.signin.SessionStatus;
+import org.postern.crypto.PasswordHasher;
+import org.postern.mail.directory.PasswordPolicy;
+import org.postern.model.AccessDeniedException;
+import org.postern.model.EmailAddress;
+import org.postern.model.InvalidInputException;
+import org.postern.store.MetadataStore;
+import org.postern.store.User;
+import org.postern.store.identity.AccountSecurity;
+import org.postern.store.identity.CodePurpose;
+import org.postern.store.identity.OneTimeCode;
+
+/**
+ * "I forgot my password": a single-use, short-lived code sent only to the account's verified
+ * recovery address lets the user set a new password. Every session ends. The second factor is
+ * untouched: losing it too needs an admin ({@link MfaAdministration}).
+ *
+ * <p>SECURITY: exposed before authentication. {@link #start} answers the same whether or not the
+ * account exists or has a recovery address, so it reveals nothing.
+ */
+public final class AccountRecovery {
+    private final MetadataStore store;
+    private final AccessPolicy policy;
+    private final PasswordHasher hasher;
+    private final Notifier notifier;
+    private final SessionStatus sessionStatus;
+    private final AuditLog audit;
+    private final AuthSettings settings;
+    private final Clock clock;
+
+    public AccountRecovery(MetadataStore store, AccessPolicy policy, PasswordHasher hasher, Notifier notifier,
+            SessionStatus sessionStatus, AuditLog audit, AuthSettings settings, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.hasher = hasher;
+        this.notifier = notifier;
+        this.sessionStatus = sessionStatus;
+        this.audit = audit;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public void start(String login, ClientInfo client) {
+        Optional<EmailAddress> address = Logins.parse(login);
+        Instant now = clock.instant();
+        store.inTransaction(tx -> {
+            Optional<User> user = address.flatMap(a -> tx.users().byLogin(system(), a)).filter(u -> !u.disabled());
+            if (user.isEmpty()) {
+                audit.record(tx, AuditEvents.anonymous("recovery.start", "failure", client, Map.of("reason", "unknown-login")));
+                return null;
+            }
+            User u = user.get();
+            AccountSecurity account = tx.securitySettings().account(system(), u.tenantId(), u.id());
+            if (!account.emailVerified() || account.recoveryAddress().isEmpty()) {
+                audit.record(tx, AuditEvents.self(u, "recovery.start", "failure", client, Map.of("reason", "no-recovery-address")));
+                return null;
+            }
+            String code = OpaqueSecrets.emailCode();
+            tx.oneTimeCodes().create(system(), new OneTimeCode(UUID.randomUUID(), u.tenantId(), u.id(),
+                    CodePurpose.RECOVERY, OpaqueSecrets.hash(code), now, now.plus(settings.emailCodeLifetime()),
+                    Optional.empty(), 0));
+            notifier.send(tx, u, account.recoveryAddress().get(), "recovery", "Reset your Postern password",
+                    "Someone asked to reset the password of " + u.login() + ". If it was you, the code is " + code
+                            + "; it expires in " + settings.emailCodeLifetime().toMinutes()
+                            + " minutes. If it was not you, ignore this message; your password is unchanged.");
+            audit.record(tx, AuditEvents.self(u, "recovery.start", "success", client, Map.of()));
+            return null;
+        });
+    }
+
+    /**
+     * Sets a new password if {@code code} is the account's live recovery code. The password array is wiped.
+     *
+     * @throws AccessDeniedException for a wrong, used or expired code, or an unknown login (one answer)
+     */
+    public void complete(String login, String code, char[] newPassword, ClientInfo client) {
+        try {
+            PasswordPolicy.check(newPassword);
+            String hash = hasher.hash(newPassword);
+            Optional<EmailAddress> address = Logins.parse(login);
+            Instant now = clock.instant();
+            record Outcome(User user, boolean ok) {}
+            Outcome outcome = store.inTransaction(tx -> {
+                Optional<User> user = address.flatMap(a -> tx.users().byLogin(system(), a)).filter(u -> !u.disabled());
+                if (user.isEmpty()) {
+                    return new Outcome(null, false);
+                }
+                User u = user.get();
+                Optional<OneTimeCode> pending = tx.oneTimeCodes().latestUsable(system(), u.id(), CodePurpose.RECOVERY, now);
+                if (pending.isEmpty()) {
+                    audit.record(tx, AuditEvents.self(u, "recovery.complete", "failure", client, Map.of("reason", "no-code")));
+                    return new Outcome(u, false);
+                }
+                OneTimeCode c = pending.get();
+                if (code == null || code.length() > 32
+                        || !OpaqueSecrets.matches(OpaqueSecrets.hash(code.strip()), c.codeHash())) {
+                    if (tx.oneTimeCodes().countAttempt(system(), c.id()) >= settings.maxCodeAttempts()) {
+                        tx.oneTimeCodes().markUsed(system(), c.id(), now);
+                    }
+                    audit.record(tx, AuditEvents.self(u, "recovery.complete", "failure", client, Map.of("reason", "code")));
+                    return new Outcome(u, false);
+                }
+                tx.oneTimeCodes().markUsed(system(), c.id(), now);
+                tx.users().setPasswordHash(system(), u.id(), hash);
+                AccountSecurity account = tx.securitySettings().account(system(), u.tenantId(), u.id());
+                tx.securitySettings().saveAccount(system(), new AccountSecurity(u.id(), u.tenantId(),
+                        account.recoveryAddress(), account.emailVerified(), Optional.of(now)));
+                int ended = tx.sessions().revokeAllOf(system(), u.id(), now, "password-reset");
+                audit.record(tx, AuditEvents.self(u, "recovery.complete", "success", client,
+                        Map.of("sessions_ended", Integer.toString(ended))));
+                account.recoveryAddress().ifPresent(to -> notifier.send(tx, u, to, "security-notice",
+                        "Your Postern password was reset",
+                        "The password of " + u.login() + " was reset with a recovery code, and every session was"
+                                + " signed out. If this was not you, contact your administrator now."));
+                return new Outcome(u, true);
+            });
+            if (!outcome.ok()) {
+                throw new AccessDeniedException("recovery code not valid");
+            }
+            sessionStatus.forgetUser(outcome.user().id());
+        } finally {
+            java.util.Arrays.fill(newPassword, '\0');
+        }
+    }
+
+    private Scope system() {
+        return policy.scopeFor(new Caller.System("recovery"));
+    }
+
+}
