@@ -253,6 +253,7 @@ public final class ImapCommandReader {
             if (firstPiece) {
                 identify();
                 if (p != Piece.TOO_LONG && isHttpRequest()) {
+                    tag = null; // "GET" is not a tag: answer untagged
                     return close(Refusal.NOT_IMAP);
                 }
             }

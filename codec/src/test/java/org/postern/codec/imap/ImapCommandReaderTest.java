@@ -115,6 +115,7 @@ class ImapCommandReaderTest {
             ReadResult.Rejected r = rejected(reader("GET / HTTP/1.1\r\nHost: mail.example\r\n\r\n").next());
             assertThat(r.closeConnection()).isTrue();
             assertThat(r.refusal()).isEqualTo(Refusal.NOT_IMAP);
+            assertThat(r.tag()).isEmpty(); // "GET" is not a tag
             assertThat(rejected(reader("POST /login HTTP/1.0\r\n").next()).closeConnection()).isTrue();
         }
 
