@@ -9,6 +9,11 @@ import java.util.List;
 import org.postern.access.AccessPolicy;
 import org.postern.access.Caller;
 import org.postern.access.Scope;
+import org.postern.auth.AuthSettings;
+import org.postern.auth.Identity;
+import org.postern.auth.risk.IpLocator;
+import org.postern.auth.risk.TableIpLocator;
+import org.postern.auth.throttle.ThrottlePolicy;
 import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.crypto.PasswordHasher;
 import org.postern.mail.directory.Directory;
@@ -22,6 +27,9 @@ import org.postern.mail.message.MessageWriter;
 import org.postern.mail.message.SummaryCodec;
 import org.postern.mail.message.SummaryParser;
 import org.postern.server.config.Config;
+import org.postern.server.config.IdentityConfig;
+import org.postern.server.keys.AuditChainKey;
+import org.postern.server.keys.FileSigningKeys;
 import org.postern.server.keys.KeyRotation;
 import org.postern.server.keys.MasterKeys;
 import org.postern.server.keys.SealedFile;
@@ -53,6 +61,8 @@ public final class Postern implements AutoCloseable {
     private final MessageWriter writer;
     private final MessageReader reader;
     private final LocalDelivery localDelivery;
+    private final FileSigningKeys signingKeys;
+    private final Identity identity;
     private final Clock clock = Clock.systemUTC();
 
     private Postern(Config config) {
@@ -63,6 +73,8 @@ public final class Postern implements AutoCloseable {
         this.masterKeys = MasterKeys.openOrCreate(keysDir.resolve(MASTER_KEY_FILE));
         // Generated with the master key, so that a fresh data dir has every secret it needs.
         TokenSigningKey.loadOrCreate(keysDir, masterKeys.get());
+        byte[] auditKey = AuditChainKey.loadOrCreate(keysDir, masterKeys.get());
+        this.signingKeys = new FileSigningKeys(keysDir, masterKeys::get);
         this.store = config.embeddedDatabase()
                 ? SqlMetadataStore.openSqlite(config.embeddedDatabaseFile())
                 : SqlMetadataStore.openPostgres(config.dbUrl().orElseThrow(), config.dbUser().orElse(null),
@@ -75,8 +87,20 @@ public final class Postern implements AutoCloseable {
             this.dataKeys = new DataKeys(store, masterKeys, keyScope, clock);
             FieldSealer sealer = new FieldSealer(dataKeys);
             BlobStore blobs = new EncryptingBlobStore(rawBlobs, dataKeys);
-            this.directory = new Directory(store, policy, dataKeys, sealer,
-                    new PasswordHasher(PasswordHasher.Params.DEFAULT), clock);
+            PasswordHasher hasher = new PasswordHasher(PasswordHasher.Params.DEFAULT);
+            this.directory = new Directory(store, policy, dataKeys, sealer, hasher, clock);
+            IdentityConfig ic = config.identity();
+            AuthSettings defaults = AuthSettings.defaults("https://" + config.hostname());
+            AuthSettings authSettings = new AuthSettings(defaults.issuer(), defaults.audience(),
+                    ic.accessTokenLifetime(), ic.refreshTokenLifetime(), ic.sessionLifetime(), ic.sessionStatusMaxAge(),
+                    defaults.inviteLifetime(), defaults.emailCodeLifetime(), defaults.mfaChallengeLifetime(),
+                    defaults.maxCodeAttempts(), defaults.maxTravelKmh());
+            ThrottlePolicy d = ThrottlePolicy.DEFAULT;
+            ThrottlePolicy throttle = new ThrottlePolicy(d.freeFailures(), d.baseDelay(), d.maxDelay(),
+                    ic.signInLockAfter(), ic.signInLockTime(), ic.signInLockTime(), d.ipLockAfter(), d.ipLockFor());
+            IpLocator locator = ic.geoipTable().<IpLocator>map(TableIpLocator::load).orElseGet(TableIpLocator::empty);
+            this.identity = new Identity(store, policy, directory, sealer, hasher, signingKeys, auditKey, locator,
+                    throttle, authSettings, clock);
             SummaryCodec summaries = new SummaryCodec(sealer);
             this.writer = new MessageWriter(store, blobs, new SummaryParser(SummaryParser.Limits.DEFAULT), summaries,
                     clock);
@@ -120,6 +144,15 @@ public final class Postern implements AutoCloseable {
         return reader;
     }
 
+    /** The one authority on who a caller is (sign-in, tokens, app passwords, MFA, audit log). */
+    public Identity identity() {
+        return identity;
+    }
+
+    public FileSigningKeys signingKeys() {
+        return signingKeys;
+    }
+
     public LocalDelivery localDelivery() {
         return localDelivery;
     }
@@ -146,6 +179,7 @@ public final class Postern implements AutoCloseable {
                 new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(TokenSigningKey.FILE_NAME), TokenSigningKey.PURPOSE),
                 new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(TokenSigningKey.PREVIOUS_FILE_NAME),
                         TokenSigningKey.PURPOSE),
+                new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(AuditChainKey.FILE_NAME), AuditChainKey.PURPOSE),
                 new SealedFile(TlsMaterial.sealedKeyFile(config.dataDir()), TlsMaterial.SEALED_KEY_PURPOSE));
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.postern.server.config.Config;
 import org.postern.server.http.HttpsListener;
+import org.postern.server.http.api.Api;
 import org.postern.server.tls.TlsMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,8 @@ public final class Server implements AutoCloseable {
             portsFile.remove();
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
-            https = new HttpsListener(config, tls, p::ready);
+            https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
+                    routes -> Api.register(routes, p.identity()));
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inboundContext(config, p, tls));
             Map<String, Integer> ports = new LinkedHashMap<>();
             ports.put("smtp", smtp.start());

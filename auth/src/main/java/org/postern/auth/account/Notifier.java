@@ -47,7 +47,8 @@ public final class Notifier {
     public void send(Repositories tx, User about, EmailAddress to, String kind, String subject, String body) {
         UUID id = UUID.randomUUID();
         ObjectNode content = JSON.createObjectNode().put("subject", subject).put("body", body);
-        byte[] sealed = sealer.sealText(about.tenantId(), about.id(), SEALED_FIELD, id.toString(), content.toString());
+        byte[] sealed = sealer.seal(tx, about.tenantId(), about.id(), SEALED_FIELD, id.toString(),
+                content.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         tx.outbox().add(policy.scopeFor(new Caller.System("notifier")),
                 new OutboxMessage(id, about.tenantId(), about.id(), to, kind, sealed, clock.instant()));
     }

@@ -72,7 +72,7 @@ public final class Mfa {
                 throw new ConflictException("TOTP is already enrolled");
             }
             tx.mfa().saveUnconfirmed(system(), new TotpEnrolment(user.id(), user.tenantId(),
-                    secondFactor.seal(user, secret), clock.instant(), Optional.empty(), 0));
+                    secondFactor.seal(tx, user, secret), clock.instant(), Optional.empty(), 0));
             audit.record(tx, AuditEvents.self(user, "mfa.enrol.start", "success", client, Map.of()));
             String uri = Totp.otpauthUri(ISSUER, user.login().toString(), secret);
             return new TotpSetup(secretParam(uri), uri);
@@ -92,7 +92,7 @@ public final class Mfa {
             User user = user(tx, principal.caller().userId());
             TotpEnrolment pending = tx.mfa().totp(system(), user.id()).filter(e -> !e.confirmed())
                     .orElseThrow(() -> new NotFoundException("no enrolment in progress"));
-            OptionalLong step = secondFactor.matchingStep(user, pending, code == null ? "" : code.strip());
+            OptionalLong step = secondFactor.matchingStep(tx, user, pending, code == null ? "" : code.strip());
             if (step.isEmpty() || !tx.mfa().confirm(system(), user.id(), now, step.getAsLong())) {
                 audit.record(tx, AuditEvents.self(user, "mfa.enrol", "failure", client, Map.of()));
                 return null;

@@ -27,17 +27,22 @@ public final class SecondFactor {
         this.totp = totp;
     }
 
-    public byte[] seal(User user, byte[] secret) {
-        return sealer.seal(user.tenantId(), user.id(), SEALED_FIELD, user.id().toString(), secret);
+    public byte[] seal(Repositories tx, User user, byte[] secret) {
+        return sealer.seal(tx, user.tenantId(), user.id(), SEALED_FIELD, user.id().toString(), secret);
     }
 
-    public byte[] open(User user, TotpEnrolment enrolment) {
-        return sealer.open(user.tenantId(), user.id(), SEALED_FIELD, user.id().toString(), enrolment.sealedSecret());
+    public byte[] open(Repositories tx, User user, TotpEnrolment enrolment) {
+        return sealer.open(tx, user.tenantId(), user.id(), SEALED_FIELD, user.id().toString(), enrolment.sealedSecret());
     }
 
     /** The step a TOTP code matches against a (possibly unconfirmed) enrolment, without using it up. */
-    public OptionalLong matchingStep(User user, TotpEnrolment enrolment, String code) {
-        return totp.matchingStep(open(user, enrolment), code);
+    public OptionalLong matchingStep(Repositories tx, User user, TotpEnrolment enrolment, String code) {
+        byte[] secret = open(tx, user, enrolment);
+        try {
+            return totp.matchingStep(secret, code);
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
+        }
     }
 
     /** Whether the user has a confirmed TOTP enrolment. */
@@ -59,7 +64,7 @@ public final class SecondFactor {
             return false;
         }
         if (trimmed.length() == 6 && trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            OptionalLong step = matchingStep(user, enrolment.get(), trimmed);
+            OptionalLong step = matchingStep(tx, user, enrolment.get(), trimmed);
             return step.isPresent() && tx.mfa().useStep(scope, user.id(), step.getAsLong());
         }
         return tx.mfa().useRecoveryCode(scope, user.id(), OpaqueSecrets.hashGrouped(trimmed), now);

@@ -64,12 +64,17 @@ public final class DataKeys implements DataKeySource {
 
     @Override
     public DataKey keyFor(TenantId tenant, UserId owner) {
+        return keyFor(null, tenant, owner);
+    }
+
+    /** As {@link #keyFor(TenantId, UserId)}, reading through {@code tx} for work already inside a transaction. */
+    public DataKey keyFor(Repositories tx, TenantId tenant, UserId owner) {
         long now = System.nanoTime();
         Cached hit = cache.get(owner);
         if (hit != null && hit.tenant().equals(tenant) && now - hit.expiresAtNanos() < 0) {
             return hit.key().copy();
         }
-        DataKey key = load(tenant, owner);
+        DataKey key = load(tx, tenant, owner);
         if (cache.size() >= CACHE_ENTRIES) {
             cache.clear();
         }
@@ -79,8 +84,10 @@ public final class DataKeys implements DataKeySource {
         return key;
     }
 
-    private DataKey load(TenantId tenant, UserId owner) {
-        WrappedDataKey stored = store.inTransaction(tx -> tx.dataKeys().byOwner(systemScope, owner))
+    private DataKey load(Repositories tx, TenantId tenant, UserId owner) {
+        java.util.Optional<WrappedDataKey> found = tx != null ? tx.dataKeys().byOwner(systemScope, owner)
+                : store.inTransaction(t -> t.dataKeys().byOwner(systemScope, owner));
+        WrappedDataKey stored = found
                 .filter(k -> k.tenantId().equals(tenant))
                 .orElseThrow(() -> new IntegrityException("no data key for user " + owner
                         + ": the account was erased or its key destroyed; its mail cannot be decrypted"));

@@ -31,6 +31,22 @@ public final class FieldSealer {
         }
     }
 
+    /** As {@link #seal}, for work inside a transaction (the key is read through it if not cached). */
+    public byte[] seal(org.postern.store.Repositories tx, TenantId tenant, UserId owner, String field, String rowKey,
+            byte[] plaintext) {
+        try (DataKey key = keys.keyFor(tx, tenant, owner)) {
+            return AesGcm.seal(key, plaintext, associatedData(tenant, owner, field, rowKey));
+        }
+    }
+
+    /** As {@link #open}, for work inside a transaction. */
+    public byte[] open(org.postern.store.Repositories tx, TenantId tenant, UserId owner, String field, String rowKey,
+            byte[] sealed) {
+        try (DataKey key = keys.keyFor(tx, tenant, owner)) {
+            return AesGcm.open(key, sealed, associatedData(tenant, owner, field, rowKey));
+        }
+    }
+
     public byte[] sealText(TenantId tenant, UserId owner, String field, String rowKey, String text) {
         return seal(tenant, owner, field, rowKey, text.getBytes(StandardCharsets.UTF_8));
     }

@@ -28,6 +28,7 @@ final class AddressCommand {
         @Override
         void run(Postern p) {
             AddressView a = p.directory().addAddress(new Caller.Operator(), owner, address, Optional.ofNullable(note));
+            OperatorAudit.aboutUser(p, owner, "address.create", java.util.Map.of("address", a.address().toString()));
             out().println("address " + a.address() + " added");
         }
     }
@@ -39,7 +40,11 @@ final class AddressCommand {
 
         @Override
         void run(Postern p) {
+            var owner = p.directory().addresses(new Caller.Operator(), Optional.empty()).stream()
+                    .filter(a -> a.address().equals(address)).map(AddressView::ownerLogin).findFirst();
             p.directory().revokeAddress(new Caller.Operator(), address);
+            owner.ifPresent(o -> OperatorAudit.aboutUser(p, o, "address.revoke",
+                    java.util.Map.of("address", address.toString())));
             out().println("address " + address + " revoked");
         }
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "postern", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "A security-first mail server.",
         subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, UserCommand.class,
-                AddressCommand.class, MailCommand.class, KeysCommand.class, StoreCommand.class, ConfigCommand.class})
+                AddressCommand.class, MailCommand.class, KeysCommand.class, StoreCommand.class, ConfigCommand.class,
+                InviteCommand.class, OutboxCommand.class, AuditLogCommand.class})
 public final class Cli implements Runnable {
     @Mixin
     GlobalOptions global;
@@ -68,6 +69,7 @@ public final class Cli implements Runnable {
             case ConfigException c -> "configuration: " + c.getMessage();
             case KeyFileException k -> "refusing to start: " + k.getMessage();
             case StoreCommand.StoreDamagedException d -> d.getMessage();
+            case AuditLogCommand.AuditLogBrokenException b -> b.getMessage();
             case java.io.UncheckedIOException io -> io.getMessage();
             case java.io.IOException io -> io.getMessage();
             default -> {

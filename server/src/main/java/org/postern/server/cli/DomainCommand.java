@@ -29,6 +29,7 @@ final class DomainCommand {
         @Override
         void run(Postern p) {
             Domain d = p.directory().addDomain(new Caller.Operator(), domain, Optional.ofNullable(tenant));
+            OperatorAudit.aboutTenant(p, Optional.of(d.tenantId()), "domain.add", java.util.Map.of("domain", domain.toString()));
             out().println("domain " + d.name() + " added");
         }
     }
@@ -57,7 +58,10 @@ final class DomainCommand {
 
         @Override
         void run(Postern p) {
+            var tenantOf = p.directory().domains(new Caller.Operator()).stream()
+                    .filter(x -> x.name().equals(domain)).map(Domain::tenantId).findFirst();
             p.directory().removeDomain(new Caller.Operator(), domain);
+            OperatorAudit.aboutTenant(p, tenantOf, "domain.remove", java.util.Map.of("domain", domain.toString()));
             out().println("domain " + domain + " removed");
         }
     }

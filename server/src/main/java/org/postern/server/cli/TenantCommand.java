@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tenant", description = "Manage tenants (organisations).",
-        subcommands = {TenantCommand.Add.class, TenantCommand.ListTenants.class})
+        subcommands = {TenantCommand.Add.class, TenantCommand.ListTenants.class, TenantCommand.Security.class})
 final class TenantCommand {
 
     @Command(name = "add", description = "Create a tenant.")
@@ -20,6 +20,7 @@ final class TenantCommand {
         @Override
         void run(Postern p) {
             Tenant t = p.directory().addTenant(new Caller.Operator(), name);
+            OperatorAudit.aboutTenant(p, java.util.Optional.of(t.id()), "tenant.create", java.util.Map.of("tenant", t.id().toString()));
             out().println("tenant " + t.name() + " added (" + t.id() + ")");
         }
     }
@@ -34,6 +35,44 @@ final class TenantCommand {
             var tenants = p.directory().tenants(new Caller.Operator()).stream()
                     .sorted(Comparator.comparing(Tenant::name)).toList();
             Output.rows(out(), json, tenants, t -> new Object[] {"name", t.name(), "id", t.id(), "created", t.createdAt()});
+        }
+    }
+
+    @Command(name = "security", description = "Show or set a tenant's security policy: whether every user must use"
+            + " two-step sign-in, and what happens on risky sign-ins (off, audit, enforced).")
+    static final class Security extends DeploymentVerb {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--require-mfa", paramLabel = "true|false", arity = "1",
+                description = "Require TOTP of every user of the tenant.")
+        Boolean requireMfa;
+
+        @Option(names = "--risk-mode", paramLabel = "MODE",
+                description = "off, audit (record risky sign-ins) or enforced (require TOTP, else refuse).")
+        String riskMode;
+
+        @Override
+        void run(Postern p) {
+            Caller operator = new Caller.Operator();
+            Tenant t = p.directory().tenants(operator).stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new org.postern.model.NotFoundException("no tenant named " + name));
+            var current = p.identity().tenantSecurity().policy(operator, t.id());
+            if (requireMfa != null || riskMode != null) {
+                org.postern.store.identity.RiskMode mode = current.riskMode();
+                if (riskMode != null) {
+                    try {
+                        mode = org.postern.store.identity.RiskMode.valueOf(riskMode.toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new org.postern.model.InvalidInputException("--risk-mode must be off, audit or enforced");
+                    }
+                }
+                current = p.identity().tenantSecurity().setPolicy(operator, t.id(),
+                        requireMfa != null ? requireMfa : current.requireMfa(), mode,
+                        org.postern.auth.signin.ClientInfo.local("postern-cli"));
+            }
+            out().println("tenant " + t.name() + ": require_mfa=" + current.requireMfa() + " risk_mode="
+                    + current.riskMode().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "user", description = "Manage user accounts.",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Disable.class,
-                UserCommand.Enable.class})
+                UserCommand.Enable.class, UserCommand.MfaReset.class, UserCommand.EndSessions.class})
 final class UserCommand {
 
     @Command(name = "add", description = "Create an account on a hosted domain, with its mailboxes and its login as its first address.")
@@ -50,6 +50,7 @@ final class UserCommand {
             char[] password = readPassword(System.in);
             try {
                 User u = p.directory().addUser(new Caller.Operator(), login, chosen, password);
+                OperatorAudit.aboutUser(p, u.login(), "user.create", java.util.Map.of("role", u.role().label()));
                 out().println("user " + u.login() + " added (" + u.role().label() + ")");
             } finally {
                 Arrays.fill(password, '\0');
@@ -110,6 +111,7 @@ final class UserCommand {
         @Override
         void run(Postern p) {
             p.directory().setDisabled(new Caller.Operator(), login, true);
+            OperatorAudit.aboutUser(p, login, "user.disable", java.util.Map.of());
             out().println("user " + login + " disabled");
         }
     }
@@ -122,7 +124,39 @@ final class UserCommand {
         @Override
         void run(Postern p) {
             p.directory().setDisabled(new Caller.Operator(), login, false);
+            OperatorAudit.aboutUser(p, login, "user.enable", java.util.Map.of());
             out().println("user " + login + " enabled");
+        }
+    }
+
+    @Command(name = "mfa-reset", description = "Remove a user's second factor (they lost it and their recovery codes);"
+            + " ends their sessions; they enrol again at next sign-in. Audited; the user is told.")
+    static final class MfaReset extends DeploymentVerb {
+        @Parameters(paramLabel = "EMAIL", converter = Converters.Email.class)
+        EmailAddress login;
+
+        @Override
+        void run(Postern p) {
+            User u = p.directory().user(new Caller.Operator(), login)
+                    .orElseThrow(() -> new org.postern.model.NotFoundException("no such user"));
+            p.identity().mfa().adminReset(new Caller.Operator(), u.id(), org.postern.auth.signin.ClientInfo.local("postern-cli"));
+            out().println("second factor of " + login + " removed; sessions ended");
+        }
+    }
+
+    @Command(name = "end-sessions", description = "Sign a user out everywhere: every session and refresh token ends"
+            + " at once, access tokens within session_status_max_age.")
+    static final class EndSessions extends DeploymentVerb {
+        @Parameters(paramLabel = "EMAIL", converter = Converters.Email.class)
+        EmailAddress login;
+
+        @Override
+        void run(Postern p) {
+            User u = p.directory().user(new Caller.Operator(), login)
+                    .orElseThrow(() -> new org.postern.model.NotFoundException("no such user"));
+            int n = p.identity().sessions().endAllOf(new Caller.Operator(), u.id(),
+                    org.postern.auth.signin.ClientInfo.local("postern-cli"));
+            out().println(n + " session(s) of " + login + " ended");
         }
     }
 }

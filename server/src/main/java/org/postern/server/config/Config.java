@@ -46,7 +46,8 @@ public record Config(
         long httpMaxRequestBytes,
         SmtpSettings smtp,
         List<InetSocketAddress> dnsServers,
-        Set<String> dmarcMonitorDomains) {
+        Set<String> dmarcMonitorDomains,
+        IdentityConfig identity) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -64,6 +65,7 @@ public record Config(
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(smtp, "smtp");
+        Objects.requireNonNull(identity, "identity");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {

@@ -392,13 +392,26 @@ public final class ConfigLoader {
                 number(s, ConfigReference.SMTP_MAX_ERRORS, SmtpSettings.DEFAULT.maxErrors(), 1, 1000, problems));
         List<InetSocketAddress> dnsServers = dnsServers(s.get(ConfigReference.DNS_SERVERS), problems);
         Set<String> monitorDomains = domainList(s.get(ConfigReference.DMARC_MONITOR_DOMAINS), problems);
+        IdentityConfig identity = new IdentityConfig(
+                duration(s.get(ConfigReference.ACCESS_TOKEN_LIFETIME), IdentityConfig.DEFAULT.accessTokenLifetime(),
+                        Duration.ofMinutes(1), Duration.ofHours(24), problems),
+                duration(s.get(ConfigReference.REFRESH_TOKEN_LIFETIME), IdentityConfig.DEFAULT.refreshTokenLifetime(),
+                        Duration.ofHours(1), Duration.ofHours(2160), problems),
+                duration(s.get(ConfigReference.SESSION_LIFETIME), IdentityConfig.DEFAULT.sessionLifetime(),
+                        Duration.ofHours(1), Duration.ofHours(8760), problems),
+                duration(s.get(ConfigReference.SESSION_STATUS_MAX_AGE), IdentityConfig.DEFAULT.sessionStatusMaxAge(),
+                        Duration.ofSeconds(1), Duration.ofSeconds(60), problems),
+                number(s, ConfigReference.SIGNIN_LOCK_AFTER, IdentityConfig.DEFAULT.signInLockAfter(), 3, 1000, problems),
+                duration(s.get(ConfigReference.SIGNIN_LOCK_TIME), IdentityConfig.DEFAULT.signInLockTime(),
+                        Duration.ofMinutes(1), Duration.ofHours(24), problems),
+                geoipTable(s.get(ConfigReference.GEOIP_TABLE), problems));
 
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains);
+                monitorDomains, identity);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {
@@ -542,6 +555,11 @@ public final class ConfigLoader {
             }
         }
         return Optional.of(s.value());
+    }
+
+    private Optional<Path> geoipTable(Setting s, List<String> problems) {
+        // Same rules as a TLS file: resolved against the config file, must be a readable file.
+        return tlsPath(s, problems);
     }
 
     private Optional<Path> tlsPath(Setting s, List<String> problems) {

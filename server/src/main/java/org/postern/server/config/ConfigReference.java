@@ -67,6 +67,13 @@ public final class ConfigReference {
     public static final String SMTP_MAX_ERRORS = "smtp_max_errors";
     public static final String DNS_SERVERS = "dns_servers";
     public static final String DMARC_MONITOR_DOMAINS = "dmarc_monitor_domains";
+    public static final String ACCESS_TOKEN_LIFETIME = "access_token_lifetime";
+    public static final String REFRESH_TOKEN_LIFETIME = "refresh_token_lifetime";
+    public static final String SESSION_LIFETIME = "session_lifetime";
+    public static final String SESSION_STATUS_MAX_AGE = "session_status_max_age";
+    public static final String SIGNIN_LOCK_AFTER = "signin_lock_after";
+    public static final String SIGNIN_LOCK_TIME = "signin_lock_time";
+    public static final String GEOIP_TABLE = "geoip_table";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -120,7 +127,18 @@ public final class ConfigReference {
             new Entry(DNS_SERVERS, "",
                     "DNS servers for SPF, DKIM and DMARC lookups, as host:port list (e.g. 127.0.0.1:5353,[::1]:53); empty for the system's."),
             new Entry(DMARC_MONITOR_DOMAINS, "",
-                    "Hosted domains (comma-separated) for which DMARC only reports: failing mail is neither rejected nor sent to Junk."));
+                    "Hosted domains (comma-separated) for which DMARC only reports: failing mail is neither rejected nor sent to Junk."),
+            new Entry(ACCESS_TOKEN_LIFETIME, "15m", "Lifetime of an API access token (1m to 24h)."),
+            new Entry(REFRESH_TOKEN_LIFETIME, "168h", "Lifetime of one refresh token; each use gives a new one (1h to 2160h)."),
+            new Entry(SESSION_LIFETIME, "720h", "Longest a sign-in session lasts, however often it is refreshed (1h to 8760h)."),
+            new Entry(SESSION_STATUS_MAX_AGE, "30s",
+                    "How long a node may trust its cached \"session still live\" answer: the bound on how long a revoked "
+                            + "session's access tokens keep working on other nodes (1s to 60s)."),
+            new Entry(SIGNIN_LOCK_AFTER, "10",
+                    "Failed sign-ins for one account from one address before that pair is locked (3 to 1000); delays grow before it."),
+            new Entry(SIGNIN_LOCK_TIME, "15m", "How long such a lock lasts, and the window failures are counted in (1m to 24h)."),
+            new Entry(GEOIP_TABLE, "",
+                    "IP-to-location table for impossible-travel checks: a CSV file of cidr,latitude,longitude lines; empty for none."));
 
     private static final Map<String, Entry> BY_KEY = index();
 
