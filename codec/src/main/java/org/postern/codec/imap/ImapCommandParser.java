@@ -69,47 +69,57 @@ public final class ImapCommandParser {
 
     // ------------------------------------------------------------------ APPEND, for the reader
 
+    /** What the reader learns from the text around a streamed APPEND's messages. */
+    sealed interface AppendStep {}
+
     /** The head of one APPEND message: everything up to and including its literal's announcement. */
-    record AppendHead(String tag, MailboxName mailbox, ImapCommand.AppendMessage message, boolean synchronizing) {}
+    record AppendHead(String tag, MailboxName mailbox, ImapCommand.AppendMessage message, boolean synchronizing)
+            implements AppendStep {}
+
+    /** Nothing follows the last message: the APPEND is complete. */
+    record AppendEnd() implements AppendStep {}
+
+    /** The text is not what APPEND allows there. */
+    record AppendRefused(Refusal refusal) implements AppendStep {}
 
     /**
      * Parses {@code tag APPEND mailbox [flags] [date-time] {n}} where the literal announcement ends
      * the buffer: the first message of an APPEND being streamed.
      */
-    Object parseAppendStart(byte[] buffer, int length, boolean utf8) {
+    AppendStep parseAppendStart(byte[] buffer, int length, boolean utf8) {
         Cursor c = new Cursor(buffer, length, utf8);
         c.tag = c.tag();
         if (c.tag == null) {
-            return new ParseResult.Rejected(Optional.empty(), Refusal.MISSING_TAG);
+            return new AppendRefused(Refusal.MISSING_TAG);
         }
         String name = c.sp() ? c.atomUpper() : null;
         if (!"APPEND".equals(name) || !c.sp()) {
-            return c.rejected();
+            return c.appendRefused();
         }
         MailboxName mailbox = c.mailbox();
         if (mailbox == null) {
-            return c.rejected();
+            return c.appendRefused();
         }
         MessageHead head = c.appendMessageHead();
         if (head == null || !c.atEnd()) {
-            return c.rejected();
+            return c.appendRefused();
         }
         return new AppendHead(c.tag, mailbox, head.message, head.synchronizing);
     }
 
     /**
-     * Parses what follows an APPEND message's content: nothing (the command is complete: returns
-     * null) or {@code SP [flags] [date-time] {n}}, the next message of a MULTIAPPEND.
+     * Parses what follows an APPEND message's content: nothing (the command is complete) or
+     * {@code SP [flags] [date-time] {n}}, the next message of a MULTIAPPEND.
      */
-    Object parseAppendNext(String tag, MailboxName mailbox, byte[] buffer, int length, boolean utf8) {
+    AppendStep parseAppendNext(String tag, MailboxName mailbox, byte[] buffer, int length, boolean utf8) {
         if (length == 0) {
-            return null;
+            return new AppendEnd();
         }
         Cursor c = new Cursor(buffer, length, utf8);
         c.tag = tag;
         MessageHead head = c.appendMessageHead();
         if (head == null || !c.atEnd()) {
-            return c.rejected();
+            return c.appendRefused();
         }
         return new AppendHead(tag, mailbox, head.message, head.synchronizing);
     }
@@ -135,8 +145,8 @@ public final class ImapCommandParser {
             this.utf8 = utf8;
         }
 
-        ParseResult.Rejected rejected() {
-            return new ParseResult.Rejected(Optional.ofNullable(tag), error == null ? Refusal.SYNTAX : error);
+        AppendRefused appendRefused() {
+            return new AppendRefused(error == null ? Refusal.SYNTAX : error);
         }
 
         // ---------------------------------------------------------- failure and bounds
@@ -1071,7 +1081,7 @@ public final class ImapCommandParser {
                         return null;
                     }
                     // RFC 2971 §3.3: at most 30 pairs, names up to 30 octets, values up to 1024.
-                    if (fields.size() >= 30 || name.length() > 30 || (v != null && v.length() > 1024)) {
+                    if (fields.size() >= 30 || octets(name) > 30 || (v != null && octets(v) > 1024)) {
                         return fail(Refusal.TOO_MANY_TOKENS);
                     }
                     fields.add(new ImapCommand.IdField(name, Optional.ofNullable(v)));
@@ -1769,6 +1779,10 @@ public final class ImapCommandParser {
             }
         }
         return true;
+    }
+
+    private static int octets(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The constant named exactly {@code name}, or null. */

@@ -329,11 +329,15 @@ public final class ImapCommandReader {
         ReadResult result;
         if (appendMailbox != null) {
             // What follows the last APPEND message must be nothing at all.
-            Object next = parser.parseAppendNext(tag, appendMailbox, java.util.Arrays.copyOfRange(buf, pieceStart, len),
-                    len - pieceStart, utf8);
-            result = next == null
-                    ? new ReadResult.Command(new ImapCommand.Append(tag, appendMailbox, appended))
-                    : rejected(((ParseResult.Rejected) next).refusal());
+            ImapCommandParser.AppendStep next = parser.parseAppendNext(tag, appendMailbox,
+                    java.util.Arrays.copyOfRange(buf, pieceStart, len), len - pieceStart, utf8);
+            result = switch (next) {
+                case ImapCommandParser.AppendEnd e -> new ReadResult.Command(new ImapCommand.Append(tag, appendMailbox,
+                        appended));
+                case ImapCommandParser.AppendRefused r -> rejected(r.refusal());
+                // A message head here would have ended with a literal announcement, not with CRLF.
+                case ImapCommandParser.AppendHead h -> rejected(Refusal.SYNTAX);
+            };
         } else {
             result = switch (parser.parse(buf, len, utf8)) {
                 case ParseResult.Parsed p -> new ReadResult.Command(p.command());
@@ -385,12 +389,12 @@ public final class ImapCommandReader {
         if (m.size() > limits.maxAppendBytes()) {
             return refuseRest(Refusal.MESSAGE_TOO_LARGE, m);
         }
-        Object head = appendMailbox == null
+        ImapCommandParser.AppendStep head = appendMailbox == null
                 ? parser.parseAppendStart(buf, len, utf8)
                 : parser.parseAppendNext(tag, appendMailbox, java.util.Arrays.copyOfRange(buf, pieceStart, len),
                         len - pieceStart, utf8);
         if (!(head instanceof ImapCommandParser.AppendHead h)) {
-            Refusal why = head instanceof ParseResult.Rejected r ? r.refusal() : Refusal.SYNTAX;
+            Refusal why = head instanceof ImapCommandParser.AppendRefused r ? r.refusal() : Refusal.SYNTAX;
             return refuseRest(why, m);
         }
         appendMailbox = h.mailbox();

@@ -232,6 +232,9 @@ class ImapCommandParserTest {
             }
             assertThat(refusal(many.append(")").toString())).isEqualTo(Refusal.TOO_MANY_TOKENS);
             assertThat(refusal("a ID (\"" + "k".repeat(31) + "\" \"v\")")).isEqualTo(Refusal.TOO_MANY_TOKENS);
+            // Octets, not characters: 16 two-octet characters are 32 octets.
+            assertThat(refusal("a ID (\"" + "\u00e9".repeat(16) + "\" \"v\")")).isEqualTo(Refusal.TOO_MANY_TOKENS);
+            assertThat(parsed("a ID (\"" + "\u00e9".repeat(15) + "\" \"v\")")).isInstanceOf(ImapCommand.Id.class);
             assertThat(refusal("a ID (name \"v\")")).isEqualTo(Refusal.SYNTAX); // names are strings, not atoms
             assertThat(refusal("a ID (\"name\")")).isEqualTo(Refusal.SYNTAX);
         }
