@@ -7,6 +7,7 @@ import org.postern.auth.account.EmailVerification;
 import org.postern.auth.account.Invitations;
 import org.postern.auth.account.Notifier;
 import org.postern.auth.account.PasswordChange;
+import org.postern.auth.account.ShortCodes;
 import org.postern.auth.admin.TenantSecurity;
 import org.postern.auth.audit.AuditChain;
 import org.postern.auth.audit.AuditLog;
@@ -74,10 +75,11 @@ public final class Identity {
         this.sessions = new Sessions(store, policy, status, audit, clock);
         this.credentials = new Credentials(store, policy, audit, clock);
         this.mfa = new Mfa(store, policy, secondFactor, issuer, status, notifier, audit, clock);
+        ShortCodes codes = new ShortCodes(auditKey);
         this.emailVerification = new EmailVerification(store, policy, notifier, issuer, status, secondFactor, audit,
-                settings, clock);
+                settings, codes, clock);
         this.invitations = new Invitations(store, policy, directory, emailVerification, audit, settings, clock);
-        this.recovery = new AccountRecovery(store, policy, hasher, notifier, status, audit, settings, clock);
+        this.recovery = new AccountRecovery(store, policy, hasher, notifier, status, audit, settings, codes, clock);
         this.passwordChange = new PasswordChange(store, policy, hasher, throttle, status, notifier, audit, clock);
         this.tenantSecurity = new TenantSecurity(store, policy, audit);
     }

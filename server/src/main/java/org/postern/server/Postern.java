@@ -101,6 +101,8 @@ public final class Postern implements AutoCloseable {
             IpLocator locator = ic.geoipTable().<IpLocator>map(TableIpLocator::load).orElseGet(TableIpLocator::empty);
             this.identity = new Identity(store, policy, directory, sealer, hasher, signingKeys, auditKey, locator,
                     throttle, authSettings, clock);
+            // Identity keeps only keys derived from it; this copy of the secret goes now.
+            java.util.Arrays.fill(auditKey, (byte) 0);
             SummaryCodec summaries = new SummaryCodec(sealer);
             this.writer = new MessageWriter(store, blobs, new SummaryParser(SummaryParser.Limits.DEFAULT), summaries,
                     clock);

@@ -42,10 +42,12 @@ public final class AccountRecovery {
     private final SessionStatus sessionStatus;
     private final AuditLog audit;
     private final AuthSettings settings;
+    private final ShortCodes codes;
     private final Clock clock;
 
     public AccountRecovery(MetadataStore store, AccessPolicy policy, PasswordHasher hasher, Notifier notifier,
-            SessionStatus sessionStatus, AuditLog audit, AuthSettings settings, Clock clock) {
+            SessionStatus sessionStatus, AuditLog audit, AuthSettings settings, ShortCodes codes, Clock clock) {
+        this.codes = codes;
         this.store = store;
         this.policy = policy;
         this.hasher = hasher;
@@ -73,7 +75,7 @@ public final class AccountRecovery {
             }
             String code = OpaqueSecrets.emailCode();
             tx.oneTimeCodes().create(system(), new OneTimeCode(UUID.randomUUID(), u.tenantId(), u.id(),
-                    CodePurpose.RECOVERY, OpaqueSecrets.hash(code), now, now.plus(settings.emailCodeLifetime()),
+                    CodePurpose.RECOVERY, codes.hash(code), now, now.plus(settings.emailCodeLifetime()),
                     Optional.empty(), 0));
             notifier.send(tx, u, account.recoveryAddress().get(), "recovery", "Reset your Postern password",
                     "Someone asked to reset the password of " + u.login() + ". If it was you, the code is " + code
@@ -109,7 +111,7 @@ public final class AccountRecovery {
                 }
                 OneTimeCode c = pending.get();
                 if (code == null || code.length() > 32
-                        || !OpaqueSecrets.matches(OpaqueSecrets.hash(code.strip()), c.codeHash())) {
+                        || !OpaqueSecrets.matches(codes.hash(code), c.codeHash())) {
                     if (tx.oneTimeCodes().countAttempt(system(), c.id()) >= settings.maxCodeAttempts()) {
                         tx.oneTimeCodes().markUsed(system(), c.id(), now);
                     }

@@ -42,10 +42,13 @@ public final class EmailVerification {
     private final SecondFactor secondFactor;
     private final AuditLog audit;
     private final AuthSettings settings;
+    private final ShortCodes codes;
     private final Clock clock;
 
     public EmailVerification(MetadataStore store, AccessPolicy policy, Notifier notifier, SessionIssuer issuer,
-            SessionStatus sessionStatus, SecondFactor secondFactor, AuditLog audit, AuthSettings settings, Clock clock) {
+            SessionStatus sessionStatus, SecondFactor secondFactor, AuditLog audit, AuthSettings settings,
+            ShortCodes codes, Clock clock) {
+        this.codes = codes;
         this.store = store;
         this.policy = policy;
         this.notifier = notifier;
@@ -62,7 +65,7 @@ public final class EmailVerification {
         Instant now = clock.instant();
         String code = OpaqueSecrets.emailCode();
         tx.oneTimeCodes().create(system(), new OneTimeCode(UUID.randomUUID(), user.tenantId(), user.id(),
-                CodePurpose.VERIFY_EMAIL, OpaqueSecrets.hash(code), now, now.plus(settings.emailCodeLifetime()),
+                CodePurpose.VERIFY_EMAIL, codes.hash(code), now, now.plus(settings.emailCodeLifetime()),
                 Optional.empty(), 0));
         notifier.send(tx, user, to, "verify-email", "Confirm your address for Postern",
                 "Your Postern verification code is " + code + ". It expires in "
@@ -102,7 +105,7 @@ public final class EmailVerification {
                 return new Outcome(null, false);
             }
             OneTimeCode c = pending.get();
-            if (code == null || code.length() > 32 || !OpaqueSecrets.matches(OpaqueSecrets.hash(code.strip()), c.codeHash())) {
+            if (code == null || code.length() > 32 || !OpaqueSecrets.matches(codes.hash(code), c.codeHash())) {
                 if (tx.oneTimeCodes().countAttempt(system(), c.id()) >= settings.maxCodeAttempts()) {
                     tx.oneTimeCodes().markUsed(system(), c.id(), now);
                 }
