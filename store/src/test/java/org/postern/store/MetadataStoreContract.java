@@ -512,6 +512,38 @@ public interface MetadataStoreContract {
         assertThat(tx((Repositories r) -> r.mailboxes().list(server(), w.b1().id()))).containsExactly(w.b1Inbox());
     }
 
+    @Test
+    default void mailboxCanBeRenamedUnsubscribedAndDeleted() {
+        World w = world();
+        Mailbox projects = newMailbox(w.a1(), "Projects");
+        newMailbox(w.a1(), "Taken");
+        StoredMessage inside = append(w.a1(), projects);
+        Mailbox renamed = tx((Repositories r) -> r.mailboxes().rename(userScope(w.a1()), projects.id(), "Work"))
+                .orElseThrow();
+        assertThat(renamed.name()).isEqualTo("Work");
+        assertThat(renamed.uidValidity()).isEqualTo(projects.uidValidity());
+        assertThat(tx((Repositories r) -> r.mailboxes().byName(userScope(w.a1()), w.a1().id(), "Projects"))).isEmpty();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.mailboxes().rename(userScope(w.a1()), projects.id(), "Taken")))
+                .isInstanceOf(ConflictException.class);
+        assertThat(tx((Repositories r) -> r.mailboxes().rename(userScope(w.a2()), projects.id(), "Stolen"))).isEmpty();
+
+        assertThat(tx((Repositories r) -> r.mailboxes().setSubscribed(userScope(w.a1()), projects.id(), false))).isTrue();
+        assertThat(tx((Repositories r) -> r.mailboxes().byId(userScope(w.a1()), projects.id())).orElseThrow().subscribed())
+                .isFalse();
+        assertThat(tx((Repositories r) -> r.mailboxes().setSubscribed(userScope(w.b1()), projects.id(), true))).isFalse();
+
+        assertThat(tx((Repositories r) -> r.mailboxes().delete(userScope(w.a2()), projects.id(), Instant.now()))).isFalse();
+        assertThat(tx((Repositories r) -> r.mailboxes().delete(userScope(w.a1()), projects.id(), Instant.now()))).isTrue();
+        assertThat(tx((Repositories r) -> r.mailboxes().byId(userScope(w.a1()), projects.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.mailboxes().list(userScope(w.a1()), w.a1().id())))
+                .extracting(Mailbox::name).containsExactlyInAnyOrder("INBOX", "Taken");
+        assertThat(tx((Repositories r) -> r.messages().byId(userScope(w.a1()), inside.id())).orElseThrow().deletedAt())
+                .as("messages of a deleted mailbox are soft-deleted, kept for purge").isPresent();
+        assertThatThrownBy(() -> append(w.a1(), projects)).isInstanceOf(NotFoundException.class);
+        Mailbox again = newMailbox(w.a1(), "Work");
+        assertThat(again.uidValidity()).isGreaterThan(projects.uidValidity());
+    }
+
     // ---------------------------------------------------------------- messages
 
     @Test

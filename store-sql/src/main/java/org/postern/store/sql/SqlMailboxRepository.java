@@ -2,6 +2,7 @@ package org.postern.store.sql;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +22,11 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
     static final long MAX_UINT32 = 0xFFFF_FFFFL;
     private static final String COLUMNS = "id, tenant_id, owner_id, name, special_use, uid_validity, uid_next,"
             + " highest_modseq, subscribed, created_at";
+
+    /** Deleted mailboxes keep their row (soft-deleted messages refer to it) but are never found. */
+    private static final String LIVE = " AND deleted_at IS NULL";
+    /** A deleted mailbox's name: starts with a control character, which no IMAP name may hold. */
+    private static final String TOMBSTONE_PREFIX = "\u0001deleted ";
 
     SqlMailboxRepository(Tx tx) {
         super(tx);
@@ -86,7 +92,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
     public Optional<Mailbox> byId(Scope scope, MailboxId id) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE id = :id" + f.sql())
+        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE id = :id" + LIVE + f.sql())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -99,7 +105,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         Objects.requireNonNull(name, "name");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner AND name = :name"
-                        + f.sql())
+                        + LIVE + f.sql())
                 .bind("owner", owner.value().toString())
                 .bind("name", name)
                 .bindMap(f.params())
@@ -113,7 +119,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         Objects.requireNonNull(use, "use");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner"
-                        + " AND special_use = :use" + f.sql())
+                        + " AND special_use = :use" + LIVE + f.sql())
                 .bind("owner", owner.value().toString())
                 .bind("use", use.name())
                 .bindMap(f.params())
@@ -125,12 +131,73 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
     public List<Mailbox> list(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner" + f.sql()
+        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner" + LIVE + f.sql()
                         + " ORDER BY name")
                 .bind("owner", owner.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
                 .list());
+    }
+
+    @Override
+    public Optional<Mailbox> rename(Scope scope, MailboxId id, String newName) {
+        Objects.requireNonNull(id, "id");
+        Inputs.text(newName, "mailbox name", MAX_NAME_CHARS);
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        Optional<Mailbox> current = byId(scope, id);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        if (current.get().name().equals(newName)) {
+            return current;
+        }
+        if (byName(scope, current.get().ownerId(), newName).isPresent()) {
+            throw new ConflictException("mailbox name already exists");
+        }
+        int updated = sql(h -> h.createUpdate("UPDATE mailboxes SET name = :name WHERE id = :id" + LIVE + f.sql())
+                .bind("name", newName)
+                .bind("id", id.value().toString())
+                .bindMap(f.params())
+                .execute());
+        return updated == 1 ? byId(scope, id) : Optional.empty();
+    }
+
+    @Override
+    public boolean setSubscribed(Scope scope, MailboxId id, boolean subscribed) {
+        Objects.requireNonNull(id, "id");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(h -> h.createUpdate("UPDATE mailboxes SET subscribed = :subscribed WHERE id = :id" + LIVE + f.sql())
+                .bind("subscribed", subscribed)
+                .bind("id", id.value().toString())
+                .bindMap(f.params())
+                .execute()) == 1;
+    }
+
+    @Override
+    public boolean delete(Scope scope, MailboxId id, Instant at) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(at, "at");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        // The mailbox row first: it locks the row, so no append slips in between the two statements.
+        int updated = sql(h -> h.createUpdate("UPDATE mailboxes SET deleted_at = :at, name = :tombstone,"
+                        + " special_use = NULL, subscribed = :subscribed, highest_modseq = highest_modseq + 1"
+                        + " WHERE id = :id" + LIVE + f.sql())
+                .bind("at", Rows.millis(at))
+                .bind("tombstone", TOMBSTONE_PREFIX + id.value())
+                .bind("subscribed", false)
+                .bind("id", id.value().toString())
+                .bindMap(f.params())
+                .execute());
+        if (updated == 0) {
+            return false;
+        }
+        sql(h -> h.createUpdate("UPDATE messages SET deleted_at = :at WHERE mailbox_id = :id AND deleted_at IS NULL"
+                        + f.sql())
+                .bind("at", Rows.millis(at))
+                .bind("id", id.value().toString())
+                .bindMap(f.params())
+                .execute());
+        return true;
     }
 
     private static Mailbox map(ResultSet rs) throws SQLException {

@@ -44,7 +44,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         String flags = Flags.encode(message.flags());
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         Allocation a = sql(h -> h.createQuery("UPDATE mailboxes SET uid_next = uid_next + 1,"
-                        + " highest_modseq = highest_modseq + 1 WHERE id = :mailbox" + f.sql()
+                        + " highest_modseq = highest_modseq + 1 WHERE id = :mailbox AND deleted_at IS NULL" + f.sql()
                         + " RETURNING uid_next - 1 AS uid, highest_modseq, tenant_id, owner_id")
                 .bind("mailbox", mailbox.value().toString())
                 .bindMap(f.params())
