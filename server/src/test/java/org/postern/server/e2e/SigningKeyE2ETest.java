@@ -57,7 +57,9 @@ class SigningKeyE2ETest {
         // A master key rotation reseals both signing keys (and removes the old master key) without changing them.
         Result masterRotation = postern.run("keys", "rotate");
         ok(masterRotation);
-        assertThat(masterRotation.out()).contains("2 files resealed").contains("1 old keys removed");
+        Matcher resealed = Pattern.compile("(\\d+) files resealed, 1 old keys removed").matcher(masterRotation.out());
+        assertThat(resealed.find()).as(masterRotation.toString()).isTrue();
+        assertThat(Integer.parseInt(resealed.group(1))).as("at least both signing keys").isGreaterThanOrEqualTo(2);
         assertThat(signingLines(postern)).isEqualTo(afterTwo);
     }
 }
