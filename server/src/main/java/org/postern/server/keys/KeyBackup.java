@@ -81,6 +81,10 @@ public final class KeyBackup {
             char[] passphrase, PasswordHasher.Params kdf, Clock clock) {
         Objects.requireNonNull(out, "out");
         refuseExisting(out);
+        Path outDir = out.toAbsolutePath().getParent();
+        if (!Files.isDirectory(outDir)) {
+            throw new NotFoundException("cannot write the key backup " + out + ": no such directory " + outDir);
+        }
         Path root = dataDir.toAbsolutePath().normalize();
         Path keysDir = root.resolve("keys");
         List<Entry> entries = new ArrayList<>();

@@ -130,6 +130,13 @@ class KeyBackupTest {
     }
 
     @Test
+    void aBackupIntoAMissingDirectoryIsANamedFailure() {
+        Path out = tmp.resolve("no/such/dir/keys.backup");
+        assertThatThrownBy(() -> backup(out)).isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("no such directory " + tmp.resolve("no/such/dir"));
+    }
+
+    @Test
     void aSealedFileTheRingCannotOpenFailsTheBackupAndNothingIsWritten() {
         OwnerOnlyFiles.write(dataDir.resolve("tls/key.sealed"),
                 MasterKeyRing.loadOrCreate(tmp.resolve("other/master.keys")).seal("tls-private-key", new byte[] {1}));
