@@ -10,6 +10,7 @@ import org.postern.crypto.PasswordHasher;
 import org.postern.mail.directory.Directory;
 import org.postern.mail.keys.DataKeys;
 import org.postern.mail.keys.FieldSealer;
+import org.postern.mail.mailbox.Mailboxes;
 import org.postern.mail.maintenance.Purger;
 import org.postern.mail.maintenance.StoreVerifier;
 import org.postern.mail.message.MessageReader;
@@ -34,6 +35,7 @@ public final class TestMailStack implements AutoCloseable {
     public final MessageReader reader;
     public final StoreVerifier verifier;
     public final Purger purger;
+    public final Mailboxes mailboxes;
 
     public TestMailStack(Path dir) {
         this(dir, Clock.systemUTC());
@@ -55,6 +57,7 @@ public final class TestMailStack implements AutoCloseable {
         this.reader = new MessageReader(store, blobs, codec);
         this.verifier = new StoreVerifier(store, rawBlobs, reader, policy.scopeFor(new Caller.Operator()));
         this.purger = new Purger(store, rawBlobs, policy.scopeFor(new Caller.Operator()), clock);
+        this.mailboxes = new Mailboxes(store, policy, writer, reader, clock);
     }
 
     @Override

@@ -1,0 +1,231 @@
+package org.postern.mail.mailbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.postern.access.AccessPolicy;
+import org.postern.access.Caller;
+import org.postern.access.Scope;
+import org.postern.mail.message.MessageReader;
+import org.postern.mail.message.MessageWriter;
+import org.postern.model.ConflictException;
+import org.postern.model.InvalidInputException;
+import org.postern.model.MailboxId;
+import org.postern.model.MessageId;
+import org.postern.model.NotFoundException;
+import org.postern.model.SpecialUse;
+import org.postern.store.Mailbox;
+import org.postern.store.MetadataStore;
+import org.postern.store.StoredMessage;
+
+/**
+ * A signed-in user's own mailboxes and messages, for the mail protocols (IMAP): list, create,
+ * delete, rename, subscribe, read state, flags with MODSEQ, expunge, copy and append. Every call
+ * takes the {@link Caller.User} and goes through {@link AccessPolicy#userScope}, so a user can
+ * only ever reach their own data; "not yours" and "not there" are the same empty answer.
+ *
+ * <p>Names are the protocol's hierarchical names with {@link #DELIMITER}; {@code INBOX} is the
+ * special-use INBOX and cannot be deleted or renamed here.
+ */
+public final class Mailboxes {
+    /** The hierarchy delimiter of mailbox names. */
+    public static final char DELIMITER = '/';
+
+    private final MetadataStore store;
+    private final AccessPolicy policy;
+    private final MessageWriter writer;
+    private final MessageReader reader;
+    private final Clock clock;
+
+    public Mailboxes(MetadataStore store, AccessPolicy policy, MessageWriter writer, MessageReader reader, Clock clock) {
+        this.store = Objects.requireNonNull(store);
+        this.policy = Objects.requireNonNull(policy);
+        this.writer = Objects.requireNonNull(writer);
+        this.reader = Objects.requireNonNull(reader);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    private Scope scope(Caller.User caller) {
+        return policy.userScope(caller, caller.tenantId(), caller.userId());
+    }
+
+    /** Every mailbox of the caller, by name. */
+    public List<MailboxState> list(Caller.User caller) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.mailboxes().list(scope, caller.userId())).stream()
+                .map(Mailboxes::state).toList();
+    }
+
+    public Optional<MailboxState> find(Caller.User caller, String name) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.mailboxes().byName(scope, caller.userId(), name)).map(Mailboxes::state);
+    }
+
+    /** The mailbox's counters: one indexed lookup, cheap enough to poll (IDLE). */
+    public Optional<MailboxState> state(Caller.User caller, MailboxId id) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.mailboxes().byId(scope, id)).map(Mailboxes::state);
+    }
+
+    /** The mailbox and its live messages, consistent with each other. */
+    public Optional<Snapshot> snapshot(Caller.User caller, MailboxId id) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.mailboxes().byId(scope, id).map(box -> new Snapshot(state(box),
+                tx.messages().list(scope, id).stream().map(Mailboxes::message).toList())));
+    }
+
+    /**
+     * Creates a mailbox.
+     * @throws ConflictException if the name or the special use is taken
+     * @throws InvalidInputException for an empty name, or one with an empty level
+     */
+    public MailboxState create(Caller.User caller, String name, Optional<SpecialUse> specialUse) {
+        checkName(name);
+        Scope scope = scope(caller);
+        return state(store.inTransaction(tx -> tx.mailboxes().create(scope, caller.tenantId(), caller.userId(), name,
+                specialUse)));
+    }
+
+    /** Deletes a mailbox (not INBOX); its messages are soft-deleted. @return false when there is none of that name */
+    public boolean delete(Caller.User caller, String name) {
+        if (name.equals("INBOX")) {
+            throw new InvalidInputException("INBOX cannot be deleted");
+        }
+        Scope scope = scope(caller);
+        Instant now = clock.instant();
+        return store.inTransaction(tx -> tx.mailboxes().byName(scope, caller.userId(), name)
+                .map(box -> tx.mailboxes().delete(scope, box.id(), now)).orElse(false));
+    }
+
+    /**
+     * Renames a mailbox and every mailbox below it ({@code a/x} follows {@code a}), in one
+     * transaction. @return false when there is none of that name
+     * @throws ConflictException when the new name (or a child's new name) is taken
+     */
+    public boolean rename(Caller.User caller, String from, String to) {
+        if (from.equals("INBOX") || to.equals("INBOX")) {
+            throw new InvalidInputException("INBOX cannot be renamed");
+        }
+        checkName(to);
+        if (to.startsWith(from + DELIMITER)) {
+            throw new InvalidInputException("a mailbox cannot move below itself");
+        }
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> {
+            Optional<Mailbox> box = tx.mailboxes().byName(scope, caller.userId(), from);
+            if (box.isEmpty()) {
+                return false;
+            }
+            List<Mailbox> children = tx.mailboxes().list(scope, caller.userId()).stream()
+                    .filter(m -> m.name().startsWith(from + DELIMITER)).toList();
+            tx.mailboxes().rename(scope, box.get().id(), to);
+            for (Mailbox child : children) {
+                tx.mailboxes().rename(scope, child.id(), to + child.name().substring(from.length()));
+            }
+            return true;
+        });
+    }
+
+    /** @return false when there is no mailbox of that name */
+    public boolean setSubscribed(Caller.User caller, String name, boolean subscribed) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.mailboxes().byName(scope, caller.userId(), name)
+                .map(box -> tx.mailboxes().setSubscribed(scope, box.id(), subscribed)).orElse(false));
+    }
+
+    /** Replaces a message's flags, giving it a new MODSEQ. @return the new state, empty if it is gone */
+    public Optional<MessageState> setFlags(Caller.User caller, MessageId id, Set<String> flags) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.messages().setFlags(scope, id, flags)).map(Mailboxes::message);
+    }
+
+    /** Removes messages from their mailbox (soft delete; purge removes them for good). @return how many were live */
+    public int expunge(Caller.User caller, Collection<MessageId> ids) {
+        Scope scope = scope(caller);
+        Instant now = clock.instant();
+        return store.inTransaction(tx -> {
+            int n = 0;
+            for (MessageId id : ids) {
+                if (tx.messages().markDeleted(scope, id, now)) {
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    /** The decrypted raw message. @throws NotFoundException when it is not the caller's */
+    public InputStream openRaw(Caller.User caller, MessageId id) throws IOException {
+        Scope scope = scope(caller);
+        StoredMessage row = store.inTransaction(tx -> tx.messages().byId(scope, id))
+                .orElseThrow(() -> new NotFoundException("no such message"));
+        return reader.openRaw(row);
+    }
+
+    /**
+     * Stores a message in a mailbox, durably (blob fsynced, row committed) before it returns.
+     * @throws NotFoundException when the mailbox is not the caller's
+     * @throws InvalidInputException when the message is over {@code maxBytes}
+     */
+    public MessageState append(Caller.User caller, MailboxId mailbox, InputStream raw, Set<String> flags,
+            Optional<Instant> internalDate, long maxBytes) {
+        Scope scope = scope(caller);
+        return message(writer.append(scope, mailbox, raw, flags, internalDate.orElse(null), maxBytes));
+    }
+
+    /**
+     * Copies messages (in the order given) into another of the caller's mailboxes, with their
+     * flags and internal dates: all or nothing. @return the copies, in the same order
+     */
+    public List<MessageState> copy(Caller.User caller, List<MessageId> ids, MailboxId target) {
+        Scope scope = scope(caller);
+        Mailbox box = store.inTransaction(tx -> tx.mailboxes().byId(scope, target))
+                .orElseThrow(() -> new NotFoundException("no such mailbox"));
+        List<StoredMessage> copies = new ArrayList<>();
+        try {
+            for (MessageId id : ids) {
+                StoredMessage source = store.inTransaction(tx -> tx.messages().byId(scope, id))
+                        .filter(m -> m.deletedAt().isEmpty())
+                        .orElseThrow(() -> new NotFoundException("no such message"));
+                try (InputStream raw = reader.openRaw(source)) {
+                    copies.add(writer.append(scope, box, raw, source.flags(), source.internalDate(), Long.MAX_VALUE));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Instant now = clock.instant();
+            store.inTransaction(tx -> {
+                copies.forEach(c -> tx.messages().markDeleted(scope, c.id(), now));
+                return null;
+            });
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw (RuntimeException) e;
+        }
+        return copies.stream().map(Mailboxes::message).toList();
+    }
+
+    private static void checkName(String name) {
+        if (name.isEmpty() || name.startsWith(String.valueOf(DELIMITER)) || name.contains("" + DELIMITER + DELIMITER)
+                || name.endsWith(String.valueOf(DELIMITER))) {
+            throw new InvalidInputException("a mailbox name needs a non-empty name at every level");
+        }
+    }
+
+    private static MailboxState state(Mailbox m) {
+        return new MailboxState(m.id(), m.name(), m.specialUse(), m.subscribed(), m.uidValidity(), m.uidNext(),
+                m.highestModSeq());
+    }
+
+    private static MessageState message(StoredMessage m) {
+        return new MessageState(m.id(), m.uid(), m.modSeq(), m.flags(), m.internalDate(), m.size());
+    }
+}
