@@ -8,6 +8,7 @@ import org.postern.auth.account.Invitations;
 import org.postern.auth.account.Notifier;
 import org.postern.auth.account.PasswordChange;
 import org.postern.auth.account.ShortCodes;
+import org.postern.auth.admin.RoleChange;
 import org.postern.auth.admin.TenantSecurity;
 import org.postern.auth.audit.AuditChain;
 import org.postern.auth.audit.AuditLog;
@@ -52,6 +53,7 @@ public final class Identity {
     private final AccountRecovery recovery;
     private final PasswordChange passwordChange;
     private final TenantSecurity tenantSecurity;
+    private final RoleChange roleChange;
     private final Notifier notifier;
 
     /**
@@ -82,6 +84,7 @@ public final class Identity {
         this.recovery = new AccountRecovery(store, policy, hasher, notifier, status, audit, settings, codes, clock);
         this.passwordChange = new PasswordChange(store, policy, hasher, throttle, status, notifier, audit, clock);
         this.tenantSecurity = new TenantSecurity(store, policy, audit);
+        this.roleChange = new RoleChange(directory, sessions, audit);
     }
 
     public AccessTokens tokens() {
@@ -134,6 +137,10 @@ public final class Identity {
 
     public TenantSecurity tenantSecurity() {
         return tenantSecurity;
+    }
+
+    public RoleChange roleChange() {
+        return roleChange;
     }
 
     public Notifier notifier() {

@@ -23,4 +23,10 @@ public interface UserRepository {
     boolean setDisabled(Scope scope, UserId id, boolean disabled);
 
     boolean setPasswordHash(Scope scope, UserId id, String passwordHash);
+
+    /**
+     * Changes the role. A user scope may not change roles at all, and only a server-wide scope
+     * may make or unmake a server admin. @return false when the user is not in scope
+     */
+    boolean setRole(Scope scope, UserId id, Role role);
 }

@@ -256,6 +256,24 @@ public interface MetadataStoreContract {
     }
 
     @Test
+    default void rolesChangeOnlyWithinTheScopeAndServerAdminsOnlyServerWide() {
+        World w = world();
+        Scope tenantA = tenantScope(w.a().id());
+        assertThat(tx((Repositories r) -> r.users().setRole(tenantA, w.a1().id(), Role.TENANT_ADMIN))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), w.a1().id())).orElseThrow().role()).isEqualTo(Role.TENANT_ADMIN);
+        assertThat(tx((Repositories r) -> r.users().setRole(tenantA, w.a1().id(), Role.SERVER_ADMIN)))
+                .as("a tenant scope cannot make a server admin").isFalse();
+        assertThat(tx((Repositories r) -> r.users().setRole(tenantScope(w.b().id()), w.a1().id(), Role.USER)))
+                .as("another tenant's user").isFalse();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.users().setRole(userScope(w.a2()), w.a2().id(), Role.TENANT_ADMIN)))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThat(tx((Repositories r) -> r.users().setRole(server(), w.a1().id(), Role.SERVER_ADMIN))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().setRole(tenantA, w.a1().id(), Role.USER)))
+                .as("a tenant scope cannot unmake a server admin").isFalse();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), w.a1().id())).orElseThrow().role()).isEqualTo(Role.SERVER_ADMIN);
+    }
+
+    @Test
     default void usersOfAnotherTenantOrAnotherUserAreOutOfScope() {
         World w = world();
         Scope scopeB = tenantScope(w.b().id());

@@ -199,6 +199,27 @@ public final class Directory {
         return store.inTransaction(tx -> tx.users().byLogin(scope, login));
     }
 
+    /**
+     * Changes a user's role. Nobody grants a role above their own, and only server-wide callers
+     * make or unmake server admins. The caller ends the user's sessions (their tokens carry the role).
+     */
+    public User setRole(Caller caller, EmailAddress login, Role role) {
+        if (caller instanceof Caller.User u && role.compareTo(u.role()) > 0) {
+            throw new AccessDeniedException("cannot grant a role above one's own");
+        }
+        Scope broadest = policy.scopeFor(caller);
+        User changed = store.inTransaction(tx -> {
+            User u = tx.users().byLogin(broadest, login).orElseThrow(() -> new NotFoundException("no such user"));
+            Scope scope = broadest.isServerWide() ? broadest : policy.tenantScope(caller, u.tenantId());
+            if (!tx.users().setRole(scope, u.id(), role)) {
+                throw new AccessDeniedException("only server administrators change a server administrator's role");
+            }
+            return tx.users().byId(scope, u.id()).orElseThrow();
+        });
+        LOG.info("event=user.role_changed user={} role={}", changed.id(), role.label());
+        return changed;
+    }
+
     /** A disabled user cannot sign in and receives no mail; their data stays. */
     public void setDisabled(Caller caller, EmailAddress login, boolean disabled) {
         Scope scope = policy.scopeFor(caller);

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "user", description = "Manage user accounts.",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Disable.class,
-                UserCommand.Enable.class, UserCommand.MfaReset.class, UserCommand.EndSessions.class})
+                UserCommand.Enable.class, UserCommand.MfaReset.class, UserCommand.EndSessions.class,
+                UserCommand.SetRole.class})
 final class UserCommand {
 
     @Command(name = "add", description = "Create an account on a hosted domain, with its mailboxes and its login as its first address.")
@@ -157,6 +158,23 @@ final class UserCommand {
             int n = p.identity().sessions().endAllOf(new Caller.Operator(), u.id(),
                     org.postern.auth.signin.ClientInfo.local("postern-cli"));
             out().println(n + " session(s) of " + login + " ended");
+        }
+    }
+
+    @Command(name = "role", description = "Change a user's role (user, tenant-admin, server-admin); their sessions"
+            + " end so the new role applies from their next sign-in. Audited.")
+    static final class SetRole extends DeploymentVerb {
+        @Parameters(index = "0", paramLabel = "EMAIL", converter = Converters.Email.class)
+        EmailAddress login;
+
+        @Parameters(index = "1", paramLabel = "ROLE", converter = Converters.RoleName.class)
+        Role role;
+
+        @Override
+        void run(Postern p) {
+            User u = p.identity().roleChange().change(new Caller.Operator(), login, role,
+                    org.postern.auth.signin.ClientInfo.local("postern-cli"));
+            out().println("user " + u.login() + " is now " + u.role().label());
         }
     }
 }

@@ -31,6 +31,9 @@ class AuditLogE2ETest {
         IdentityE2ETest.ok(postern.run("address", "add", "alice@example.org", "shop@example.org", "--note", "shop"));
         IdentityE2ETest.ok(postern.run("address", "revoke", "shop@example.org"));
         IdentityE2ETest.ok(postern.run("user", "disable", "alice@example.org"));
+        Result role = postern.run("user", "role", "alice@example.org", "tenant-admin");
+        IdentityE2ETest.ok(role);
+        assertThat(role.out()).contains("is now tenant-admin");
     }
 
     private void sql(String statement) throws Exception {
@@ -44,7 +47,7 @@ class AuditLogE2ETest {
     void operatorActsAreRecordedAndTheChainVerifies() {
         Result list = postern.run("audit-log", "list", "--user", "alice@example.org");
         assertThat(list.out()).contains("operator\tuser.create").contains("address.create").contains("address.revoke")
-                .contains("user.disable").doesNotContain("a long passphrase").doesNotContain("\tshop\t");
+                .contains("user.disable").contains("user.role").doesNotContain("a long passphrase").doesNotContain("\tshop\t");
         Result verify = postern.run("audit-log", "verify");
         IdentityE2ETest.ok(verify);
         assertThat(verify.out()).contains("intact");

@@ -106,6 +106,24 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
                 .execute()) == 1;
     }
 
+    @Override
+    public boolean setRole(Scope scope, UserId id, Role role) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(scope, "scope");
+        if (scope.user().isPresent()) {
+            throw new AccessDeniedException("a user scope cannot change roles");
+        }
+        // Making or unmaking a server admin is a server-wide act; a tenant scope touches only the rest.
+        String serverAdminGuard = scope.isServerWide() ? "" : " AND role <> 'SERVER_ADMIN' AND :role <> 'SERVER_ADMIN'";
+        ScopeFilter f = ScopeFilter.users(scope);
+        return sql(h -> h.createUpdate("UPDATE users SET role = :role WHERE id = :id" + serverAdminGuard + f.sql())
+                .bind("role", role.name())
+                .bind("id", id.value().toString())
+                .bindMap(f.params())
+                .execute()) == 1;
+    }
+
     private Optional<User> one(Scope scope, String condition, String param, String value) {
         ScopeFilter f = ScopeFilter.users(Objects.requireNonNull(scope, "scope"));
         return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + condition + f.sql())
