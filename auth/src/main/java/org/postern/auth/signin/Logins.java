@@ -18,4 +18,13 @@ public final class Logins {
             return Optional.empty();
         }
     }
+
+    /**
+     * What failures of {@code login} are counted under: the account's one spelling when it is an
+     * address (case and surrounding white space folded, as {@link #parse} reads it), so that
+     * respelling a login does not buy fresh guesses; else the text as typed.
+     */
+    public static String throttleKey(String login) {
+        return parse(login).map(EmailAddress::toString).orElse(login == null ? "" : login);
+    }
 }

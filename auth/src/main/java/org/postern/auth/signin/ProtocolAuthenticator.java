@@ -70,7 +70,7 @@ public final class ProtocolAuthenticator {
     /** The signed-in user, or empty (one answer for every kind of failure). Wipes {@code secret}. */
     public Optional<Caller.User> authenticate(Protocol protocol, String login, char[] secret, ClientInfo client) {
         try {
-            String throttleLogin = login == null ? "" : login;
+            String throttleLogin = Logins.throttleKey(login);
             ThrottleDecision decision = throttle.check(throttleLogin, client.ip());
             if (decision instanceof ThrottleDecision.Locked) {
                 hasher.verify(secret, dummyHash);

@@ -76,7 +76,7 @@ public final class SignIn {
     /** The first step. The password array is wiped. */
     public SignInResult withPassword(String login, char[] password, ClientInfo client) {
         try {
-            String throttleLogin = login == null ? "" : login;
+            String throttleLogin = Logins.throttleKey(login);
             switch (throttle.check(throttleLogin, client.ip())) {
                 case ThrottleDecision.Locked locked -> {
                     hasher.verify(password, dummyHash);
@@ -101,8 +101,13 @@ public final class SignIn {
                 SECURITY.info("event=signin.failed ip={}", client.ip());
                 return new SignInResult.Refused();
             }
-            throttle.success(throttleLogin, client.ip());
-            return afterPassword(user.get(), client);
+            SignInResult result = afterPassword(user.get(), client);
+            // Only a finished sign-in forgets the pair's failures: clearing them when a second
+            // factor is still due would let a password thief guess codes without ever locking.
+            if (result instanceof SignInResult.SignedIn) {
+                throttle.success(throttleLogin, client.ip());
+            }
+            return result;
         } finally {
             java.util.Arrays.fill(password, '\0');
         }
@@ -142,31 +147,32 @@ public final class SignIn {
         }
         Instant now = clock.instant();
         byte[] challengeHash = OpaqueSecrets.hash(challenge);
-        record Outcome(SignInResult result, Optional<User> failedUser) {}
+        record Outcome(SignInResult result, Optional<User> failedUser, Optional<User> signedIn) {}
         Outcome outcome = store.inTransaction(tx -> {
             Optional<OneTimeCode> found = tx.oneTimeCodes().byHash(system, CodePurpose.MFA_CHALLENGE, challengeHash)
                     .filter(c -> c.usableAt(now));
             if (found.isEmpty()) {
-                return new Outcome(new SignInResult.Refused(), Optional.empty());
+                return new Outcome(new SignInResult.Refused(), Optional.empty(), Optional.empty());
             }
             OneTimeCode c = found.get();
             Optional<User> user = tx.users().byId(system, c.userId()).filter(u -> !u.disabled());
             if (user.isEmpty()) {
-                return new Outcome(new SignInResult.Refused(), Optional.empty());
+                return new Outcome(new SignInResult.Refused(), Optional.empty(), Optional.empty());
             }
             if (!secondFactor.verifyAndUse(tx, system, user.get(), code, now)) {
                 if (tx.oneTimeCodes().countAttempt(system, c.id()) >= settings.maxCodeAttempts()) {
                     tx.oneTimeCodes().markUsed(system, c.id(), now);
                 }
                 audit.record(tx, AuditEvents.self(user.get(), "signin.totp", "failure", client, Map.of()));
-                return new Outcome(new SignInResult.Refused(), user);
+                return new Outcome(new SignInResult.Refused(), user, Optional.empty());
             }
             if (!tx.oneTimeCodes().markUsed(system, c.id(), now)) {
-                return new Outcome(new SignInResult.Refused(), Optional.empty());
+                return new Outcome(new SignInResult.Refused(), Optional.empty(), Optional.empty());
             }
-            return new Outcome(complete(tx, user.get(), true, client, now), Optional.empty());
+            return new Outcome(complete(tx, user.get(), true, client, now), Optional.empty(), user);
         });
         outcome.failedUser().ifPresent(u -> throttle.failure(u.login().toString(), client.ip()));
+        outcome.signedIn().ifPresent(u -> throttle.success(u.login().toString(), client.ip()));
         return outcome.result();
     }
 
