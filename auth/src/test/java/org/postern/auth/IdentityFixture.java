@@ -447,6 +447,41 @@ public abstract class IdentityFixture {
         return "user:" + a.user().id();
     }
 
+    /** Fluent checks of one audit entry. */
+    public record AuditEntryCheck(AuditEntry entry) {
+        public static AuditEntryCheck of(AuditEntry entry) {
+            return new AuditEntryCheck(entry);
+        }
+
+        public AuditEntryCheck by(String actor) {
+            assertThat(entry.actor()).as("actor of %s", entry.action()).isEqualTo(actor);
+            return this;
+        }
+
+        /** The subject is {@code a}, in a's tenant. */
+        public AuditEntryCheck about(Account a) {
+            assertThat(entry.subject()).as("subject of %s", entry.action()).contains(a.user().id());
+            assertThat(entry.tenantId()).as("tenant of %s", entry.action()).contains(a.user().tenantId());
+            return this;
+        }
+
+        public AuditEntryCheck outcome(String outcome) {
+            assertThat(entry.outcome()).as("outcome of %s", entry.action()).isEqualTo(outcome);
+            return this;
+        }
+
+        public AuditEntryCheck from(ClientInfo client) {
+            assertThat(entry.ip()).isEqualTo(client.ip());
+            assertThat(entry.userAgent()).isEqualTo(client.userAgent());
+            return this;
+        }
+
+        public AuditEntryCheck detail(String key, String value) {
+            assertThat(details(entry)).as("details of %s", entry.action()).containsEntry(key, value);
+            return this;
+        }
+    }
+
     static byte[] base32(String text) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         String s = text.replace("=", "").toUpperCase(Locale.ROOT);
