@@ -80,7 +80,9 @@ public final class Invitations {
             }
             Invite created = new Invite(InviteId.random(), domain.tenantId(), login, role, OpaqueSecrets.hash(token),
                     AuditEvents.actor(inviter), now, now.plus(settings.inviteLifetime()), Optional.empty());
-            tx.invites().create(tenant, created);
+            // Making a server admin is a server-wide act (as in Directory.addUser): the store
+            // refuses such an invite in a tenant scope, and only a server-wide caller gets here.
+            tx.invites().create(role == Role.SERVER_ADMIN ? broadest : tenant, created);
             audit.record(tx, new org.postern.auth.audit.AuditEvent(Optional.of(domain.tenantId()), Optional.empty(),
                     AuditEvents.actor(inviter), "invite.create", "success", client.ip(), client.userAgent(),
                     Map.of("invite", created.id().toString(), "role", role.label(), "login_domain",
@@ -109,17 +111,23 @@ public final class Invitations {
                     .orElseThrow(() -> new AccessDeniedException("invite not valid"));
             // One transaction: the account, its unverified state, the spent invite and the code.
             // The unique login makes a second acceptance fail even if two race past the check above.
-            return directory.addUser(new Caller.System("invites"), invite.login(), invite.role(), password,
-                    (tx, user) -> {
-                        if (!tx.invites().markUsed(system, invite.id(), now)) {
-                            throw new AccessDeniedException("invite not valid");
-                        }
-                        tx.securitySettings().saveAccount(system, new AccountSecurity(user.id(), user.tenantId(),
-                                Optional.of(ownAddress), false, Optional.of(now)));
-                        audit.record(tx, AuditEvents.self(user, "invite.accept", "success", client,
-                                Map.of("invite", invite.id().toString())));
-                        verification.sendCode(tx, user, ownAddress);
-                    });
+            try {
+                return directory.addUser(new Caller.System("invites"), invite.login(), invite.role(), password,
+                        (tx, user) -> {
+                            if (!tx.invites().markUsed(system, invite.id(), now)) {
+                                throw new AccessDeniedException("invite not valid");
+                            }
+                            tx.securitySettings().saveAccount(system, new AccountSecurity(user.id(), user.tenantId(),
+                                    Optional.of(ownAddress), false, Optional.of(now)));
+                            audit.record(tx, AuditEvents.self(user, "invite.accept", "success", client,
+                                    Map.of("invite", invite.id().toString())));
+                            verification.sendCode(tx, user, ownAddress);
+                        });
+            } catch (ConflictException e) {
+                // The loser of two concurrent acceptances trips over the winner's login before it
+                // reaches the spent invite; either way this invite can no longer make an account.
+                throw new AccessDeniedException("invite not valid");
+            }
         } finally {
             java.util.Arrays.fill(password, '\0');
         }
