@@ -407,6 +407,8 @@ public abstract class IdentityFixture {
     public String codeSentTo(String recipient, String kind) {
         List<Notifier.Notice> notices = outbox(recipient, kind);
         assertThat(notices).as("%s notices to %s", kind, recipient).isNotEmpty();
+        assertThat(notices.stream().filter(n -> n.createdAt().equals(notices.getFirst().createdAt())))
+                .as("which %s notice is newest is ambiguous: move the clock between sends", kind).hasSize(1);
         Matcher m = Pattern.compile("\\b(\\d{8})\\b").matcher(notices.getFirst().body());
         assertThat(m.find()).as(notices.getFirst().body()).isTrue();
         return secret(m.group(1));

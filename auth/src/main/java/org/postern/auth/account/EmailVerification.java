@@ -101,7 +101,12 @@ public final class EmailVerification {
             User user = user(tx, principal);
             AccountSecurity account = tx.securitySettings().account(system(), user.tenantId(), user.id());
             Optional<OneTimeCode> pending = tx.oneTimeCodes().latestUsable(system(), user.id(), CodePurpose.VERIFY_EMAIL, now);
-            if (account.emailVerified() || pending.isEmpty()) {
+            if (account.emailVerified()) {
+                return new Outcome(null, false);
+            }
+            if (pending.isEmpty()) {
+                // Expired, used up or voided: still a failed attempt, and recorded like one.
+                audit.record(tx, AuditEvents.self(user, "email.verify", "failure", client, Map.of("reason", "no-code")));
                 return new Outcome(null, false);
             }
             OneTimeCode c = pending.get();
@@ -109,7 +114,7 @@ public final class EmailVerification {
                 if (tx.oneTimeCodes().countAttempt(system(), c.id()) >= settings.maxCodeAttempts()) {
                     tx.oneTimeCodes().markUsed(system(), c.id(), now);
                 }
-                audit.record(tx, AuditEvents.self(user, "email.verify", "failure", client, Map.of()));
+                audit.record(tx, AuditEvents.self(user, "email.verify", "failure", client, Map.of("reason", "code")));
                 return new Outcome(null, false);
             }
             tx.oneTimeCodes().markUsed(system(), c.id(), now);
