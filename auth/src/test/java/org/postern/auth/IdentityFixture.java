@@ -179,7 +179,7 @@ public abstract class IdentityFixture {
     public final class Phone {
         private final byte[] secret;
 
-        Phone(String base32) {
+        public Phone(String base32) {
             this.secret = base32(base32);
         }
 

@@ -174,8 +174,8 @@ public final class Mfa {
 
     /**
      * The admin-approved path for a user who lost their second factor: removes it and ends the
-     * user's sessions; at next sign-in they enrol again. Only an admin of the user's tenant (or
-     * the operator) may do it; it is audited and the user is told.
+     * user's sessions; at next sign-in they enrol again. Only an admin of the user's tenant whose
+     * role is not below the user's (or the operator) may do it; it is audited and the user is told.
      */
     public void adminReset(Caller admin, UserId target, ClientInfo client) {
         Instant now = clock.instant();
@@ -185,6 +185,11 @@ public final class Mfa {
             policy.tenantScope(admin, user.tenantId());
             if (admin instanceof Caller.User u && u.userId().equals(target)) {
                 throw new AccessDeniedException("an admin cannot reset their own second factor");
+            }
+            // Removing a server admin's TOTP lets whoever holds their password enrol a new one:
+            // that is a server-wide power, not a tenant admin's.
+            if (admin instanceof Caller.User u && user.role().compareTo(u.role()) > 0) {
+                throw new AccessDeniedException("cannot reset the second factor of a higher role");
             }
             boolean removed = tx.mfa().delete(system(), user.id());
             int ended = tx.sessions().revokeAllOf(system(), user.id(), now, "mfa-reset");
