@@ -221,7 +221,17 @@ public final class SignIn {
                 return new Outcome(null, "expired", Optional.empty());
             }
             tx.sessions().touch(system, t.sessionId(), now, client.ip());
-            return new Outcome(issuer.mint(tx, system, session.get(), user.get()), null, Optional.empty());
+            // The session keeps the level it was opened at only while the account still earns it:
+            // a tenant that starts requiring MFA, or a promotion to admin, restricts a session
+            // without TOTP to enrolment at its next refresh instead of at its end (up to
+            // sessionLifetime later). Refreshing never lifts a restriction.
+            AuthSession s = session.get();
+            SessionLevel earned = issuer.levelFor(tx, system, user.get(), secondFactor.enrolled(tx, system, user.get()));
+            if (earned.compareTo(s.level()) > 0) {
+                s = new AuthSession(s.id(), s.tenantId(), s.userId(), earned, s.device(), s.ip(), s.createdAt(),
+                        s.lastSeenAt(), s.expiresAt(), s.revokedAt(), s.revokedReason());
+            }
+            return new Outcome(issuer.mint(tx, system, s, user.get()), null, Optional.empty());
         });
         outcome.revoked().ifPresent(s -> {
             sessionStatus.forget(s.id());

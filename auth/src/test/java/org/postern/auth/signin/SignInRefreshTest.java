@@ -9,6 +9,7 @@ import org.postern.auth.AuthSettings;
 import org.postern.auth.IdentityFixture;
 import org.postern.model.AccessDeniedException;
 import org.postern.store.identity.AuditEntry;
+import org.postern.store.identity.SessionLevel;
 
 /** Refresh-token rotation, reuse detection and the limits on a session's life. */
 class SignInRefreshTest extends IdentityFixture {
@@ -132,6 +133,42 @@ class SignInRefreshTest extends IdentityFixture {
         TokenPair t = tokens(alice, HOME);
         refused(t.accessToken().substring(0, 100));
         assertThat(refresh(t, HOME).sessionId()).isEqualTo(t.sessionId());
+    }
+
+    @Test
+    void aSessionNoLongerEarningFullAccessIsRestrictedAtItsNextRefresh() {
+        Account alice = user("alice@example.org");
+        Account bob = user("bob@example.org");
+        Enrolled bobMfa = enrol(bob);
+        TokenPair a = tokens(alice, HOME);
+        TokenPair b = tokens(bob, bobMfa.phone(), HOME);
+        tenantPolicy("acme", true, org.postern.store.identity.RiskMode.AUDIT);
+        // Alice has no TOTP: from now on her session may only enrol; Bob's is unaffected.
+        TokenPair a2 = refresh(a, HOME);
+        assertThat(a2.level()).isEqualTo(SessionLevel.ENROL_MFA);
+        assertThat(principal(a2).level()).isEqualTo(SessionLevel.ENROL_MFA);
+        assertThatThrownBy(() -> identity.credentials().createAppPassword(principal(a2), "x", java.util.Set.of("imap"),
+                HOME)).isInstanceOf(AccessDeniedException.class);
+        assertThat(refresh(b, HOME).level()).isEqualTo(SessionLevel.FULL);
+        // Enrolling with the restricted session gives her a full one again.
+        var setup = identity.mfa().begin(principal(a2), HOME);
+        secret(setup.secretBase32());
+        var confirmed = identity.mfa().confirm(principal(a2), new Phone(setup.secretBase32()).code(), HOME);
+        register(confirmed.tokens());
+        assertThat(refresh(confirmed.tokens(), HOME).level()).isEqualTo(SessionLevel.FULL);
+
+        // A user promoted to admin without going through RoleChange (which ends sessions) is restricted too.
+        Account carol = user("carol@example.org");
+        tenantPolicy("acme", false, org.postern.store.identity.RiskMode.AUDIT);
+        TokenPair c = tokens(carol, HOME);
+        assertThat(c.level()).isEqualTo(SessionLevel.FULL);
+        directory.setRole(operator, carol.user().login(), org.postern.model.Role.TENANT_ADMIN);
+        TokenPair c2 = refresh(c, HOME);
+        assertThat(c2.level()).isEqualTo(SessionLevel.ENROL_MFA);
+        assertThat(principal(c2).caller().role()).isEqualTo(org.postern.model.Role.TENANT_ADMIN);
+        // Demoted again, her password sign-in is all a plain user needs: the session is full again.
+        directory.setRole(operator, carol.user().login(), org.postern.model.Role.USER);
+        assertThat(refresh(c2, HOME).level()).isEqualTo(SessionLevel.FULL);
     }
 
     @Test
