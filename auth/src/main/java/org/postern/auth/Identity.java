@@ -81,7 +81,8 @@ public final class Identity {
         this.emailVerification = new EmailVerification(store, policy, notifier, issuer, status, secondFactor, audit,
                 settings, codes, clock);
         this.invitations = new Invitations(store, policy, directory, emailVerification, audit, settings, clock);
-        this.recovery = new AccountRecovery(store, policy, hasher, notifier, status, audit, settings, codes, clock);
+        this.recovery = new AccountRecovery(store, policy, hasher, throttle, notifier, status, audit, settings, codes,
+                clock);
         this.passwordChange = new PasswordChange(store, policy, hasher, throttle, status, notifier, audit, clock);
         this.tenantSecurity = new TenantSecurity(store, policy, audit);
         this.roleChange = new RoleChange(directory, sessions, audit);

@@ -15,6 +15,8 @@ import org.postern.auth.signin.AuditEvents;
 import org.postern.auth.signin.ClientInfo;
 import org.postern.auth.signin.Logins;
 import org.postern.auth.signin.SessionStatus;
+import org.postern.auth.throttle.SignInThrottle;
+import org.postern.auth.throttle.ThrottleDecision;
 import org.postern.crypto.PasswordHasher;
 import org.postern.mail.directory.PasswordPolicy;
 import org.postern.model.AccessDeniedException;
@@ -32,12 +34,14 @@ import org.postern.store.identity.OneTimeCode;
  * untouched: losing it too needs an admin ({@link MfaAdministration}).
  *
  * <p>SECURITY: exposed before authentication. {@link #start} answers the same whether or not the
- * account exists or has a recovery address, so it reveals nothing.
+ * account exists or has a recovery address, so it reveals nothing. Wrong codes are throttled
+ * with sign-in failures, per (login, source address) and per source address.
  */
 public final class AccountRecovery {
     private final MetadataStore store;
     private final AccessPolicy policy;
     private final PasswordHasher hasher;
+    private final SignInThrottle throttle;
     private final Notifier notifier;
     private final SessionStatus sessionStatus;
     private final AuditLog audit;
@@ -45,8 +49,10 @@ public final class AccountRecovery {
     private final ShortCodes codes;
     private final Clock clock;
 
-    public AccountRecovery(MetadataStore store, AccessPolicy policy, PasswordHasher hasher, Notifier notifier,
-            SessionStatus sessionStatus, AuditLog audit, AuthSettings settings, ShortCodes codes, Clock clock) {
+    public AccountRecovery(MetadataStore store, AccessPolicy policy, PasswordHasher hasher, SignInThrottle throttle,
+            Notifier notifier, SessionStatus sessionStatus, AuditLog audit, AuthSettings settings, ShortCodes codes,
+            Clock clock) {
+        this.throttle = throttle;
         this.codes = codes;
         this.store = store;
         this.policy = policy;
@@ -94,6 +100,14 @@ public final class AccountRecovery {
     public void complete(String login, String code, char[] newPassword, ClientInfo client) {
         try {
             PasswordPolicy.check(newPassword);
+            // Each start makes a fresh code with fresh attempts, so the per-code limit alone would
+            // allow start-and-guess for ever: wrong codes count against (login, address) like
+            // failed sign-ins, and a locked pair is refused even the right code.
+            String throttleLogin = Logins.throttleKey(login);
+            if (throttle.check(throttleLogin, client.ip()) instanceof ThrottleDecision.Locked) {
+                audit.record(AuditEvents.anonymous("recovery.complete", "locked", client, Map.of()));
+                throw new AccessDeniedException("recovery code not valid");
+            }
             String hash = hasher.hash(newPassword);
             Optional<EmailAddress> address = Logins.parse(login);
             Instant now = clock.instant();
@@ -133,8 +147,10 @@ public final class AccountRecovery {
                 return new Outcome(u, true);
             });
             if (!outcome.ok()) {
+                throttle.failure(throttleLogin, client.ip());
                 throw new AccessDeniedException("recovery code not valid");
             }
+            throttle.success(throttleLogin, client.ip());
             sessionStatus.forgetUser(outcome.user().id());
         } finally {
             java.util.Arrays.fill(newPassword, '\0');

@@ -29,7 +29,11 @@ class AccountRecoveryTest extends IdentityFixture {
     }
 
     private void refused(Account a, String code) {
-        assertThatThrownBy(() -> recovery().complete(a.login(), code, secret(NEW_PASSWORD).toCharArray(), HOME))
+        refused(a, code, HOME);
+    }
+
+    private void refused(Account a, String code, org.postern.auth.signin.ClientInfo client) {
+        assertThatThrownBy(() -> recovery().complete(a.login(), code, secret(NEW_PASSWORD).toCharArray(), client))
                 .isInstanceOf(AccessDeniedException.class).hasMessage("recovery code not valid");
     }
 
@@ -100,11 +104,12 @@ class AccountRecoveryTest extends IdentityFixture {
         recovery().start(carol.login(), HOME);
         String code = codeSentTo("carol@home.example", "recovery");
         for (int i = 0; i < settings.maxCodeAttempts(); i++) {
-            refused(carol, wrong(code));
+            refused(carol, wrong(code), ATTACKER);
         }
         assertThat(audit("recovery.complete", "failure")).hasSize(settings.maxCodeAttempts())
                 .allSatisfy(e -> AuditEntryCheck.of(e).about(carol).detail("reason", "code"));
-        refused(carol, code);
+        // From another address (that one is now locked too): the code itself is void.
+        refused(carol, code, HOME);
         AuditEntryCheck.of(lastAudit("recovery.complete")).outcome("failure").detail("reason", "no-code");
         assertThat(signIn(carol, HOME)).isInstanceOf(SignInResult.SignedIn.class);
     }
@@ -150,6 +155,30 @@ class AccountRecoveryTest extends IdentityFixture {
         assertThatThrownBy(() -> recovery().complete(carol.login(), code, "password1234".toCharArray(), HOME))
                 .isInstanceOf(InvalidInputException.class);
         recovery().complete(carol.login(), code, secret(NEW_PASSWORD).toCharArray(), HOME);
+        assertThat(signIn(carol.login(), NEW_PASSWORD, HOME)).isInstanceOf(SignInResult.SignedIn.class);
+    }
+
+    @Test
+    void codeGuessesAreThrottledLikeSignInsSoRestartingDoesNotBuyMoreGuesses() {
+        Account carol = verified("carol@example.org", "carol@home.example");
+        // Each start makes a fresh code with fresh attempts: without the throttle, start and guess
+        // again, for ever. Failures count against (login, address) like sign-in failures.
+        recovery().start(carol.login(), ATTACKER);
+        String code = codeSentTo("carol@home.example", "recovery");
+        for (int i = 0; i < LOCK_AFTER; i++) {
+            assertThatThrownBy(() -> recovery().complete(carol.login(), wrong(code), secret(NEW_PASSWORD).toCharArray(),
+                    ATTACKER)).isInstanceOf(AccessDeniedException.class);
+        }
+        clock.advance(java.time.Duration.ofSeconds(1));
+        recovery().start(carol.login(), ATTACKER);
+        String fresh = codeSentTo("carol@home.example", "recovery");
+        assertThatThrownBy(() -> recovery().complete(" CAROL@example.org", fresh, secret(NEW_PASSWORD).toCharArray(),
+                ATTACKER)).as("locked, even with the right code").isInstanceOf(AccessDeniedException.class)
+                .hasMessage("recovery code not valid");
+        assertThat(lastAudit("recovery.complete").outcome()).isEqualTo("locked");
+        assertThat(signIn(carol, ATTACKER)).as("the same lock as sign-in").isEqualTo(new SignInResult.Refused());
+        // The owner, from her own address, is not locked out, and the code was not spent.
+        recovery().complete(carol.login(), fresh, secret(NEW_PASSWORD).toCharArray(), HOME);
         assertThat(signIn(carol.login(), NEW_PASSWORD, HOME)).isInstanceOf(SignInResult.SignedIn.class);
     }
 
