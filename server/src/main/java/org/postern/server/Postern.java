@@ -19,6 +19,7 @@ import org.postern.crypto.PasswordHasher;
 import org.postern.mail.directory.Directory;
 import org.postern.mail.keys.DataKeys;
 import org.postern.mail.keys.FieldSealer;
+import org.postern.mail.mailbox.Mailboxes;
 import org.postern.mail.maintenance.Purger;
 import org.postern.mail.maintenance.StoreVerifier;
 import org.postern.mail.message.LocalDelivery;
@@ -61,6 +62,7 @@ public final class Postern implements AutoCloseable {
     private final MessageWriter writer;
     private final MessageReader reader;
     private final LocalDelivery localDelivery;
+    private final Mailboxes mailboxes;
     private final FileSigningKeys signingKeys;
     private final Identity identity;
     private final Clock clock = Clock.systemUTC();
@@ -108,6 +110,7 @@ public final class Postern implements AutoCloseable {
                     clock);
             this.reader = new MessageReader(store, blobs, summaries);
             this.localDelivery = new LocalDelivery(store, policy, writer);
+            this.mailboxes = new Mailboxes(store, policy, writer, reader, clock);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -153,6 +156,11 @@ public final class Postern implements AutoCloseable {
 
     public FileSigningKeys signingKeys() {
         return signingKeys;
+    }
+
+    /** A signed-in user's own mailboxes, for IMAP. */
+    public Mailboxes mailboxes() {
+        return mailboxes;
     }
 
     public LocalDelivery localDelivery() {

@@ -12,6 +12,9 @@ import org.postern.model.DomainName;
 import org.postern.mta.checks.DnsResolver;
 import org.postern.mta.checks.SenderAuthentication;
 import org.postern.mta.intake.Intake;
+import org.postern.imap.ImapAuthenticator;
+import org.postern.imap.ImapContext;
+import org.postern.imap.ImapServer;
 import org.postern.smtp.InboundContext;
 import org.postern.smtp.InboundSmtpServer;
 import java.util.LinkedHashMap;
@@ -36,16 +39,20 @@ public final class Server implements AutoCloseable {
     private final PortsFile portsFile;
     private final HttpsListener https;
     private final InboundSmtpServer smtp;
+    private final ImapServer imap;
+    private final ImapServer imaps;
     private final Map<String, Integer> ports;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Server(ServerLock lock, Postern postern, PortsFile portsFile, HttpsListener https, InboundSmtpServer smtp,
-            Map<String, Integer> ports) {
+            ImapServer imap, ImapServer imaps, Map<String, Integer> ports) {
         this.lock = lock;
         this.postern = postern;
         this.portsFile = portsFile;
         this.https = https;
         this.smtp = smtp;
+        this.imap = imap;
+        this.imaps = imaps;
         this.ports = ports;
     }
 
@@ -55,6 +62,8 @@ public final class Server implements AutoCloseable {
         Postern postern = null;
         HttpsListener https = null;
         InboundSmtpServer smtp = null;
+        ImapServer imap = null;
+        ImapServer imaps = null;
         try {
             postern = Postern.open(config);
             org.postern.server.keys.KeyBackupState.warnIfActiveKeyUncovered(postern.masterKeys());
@@ -65,14 +74,28 @@ public final class Server implements AutoCloseable {
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
                     routes -> Api.register(routes, p.identity()));
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inboundContext(config, p, tls));
+            ImapContext imapContext = new ImapContext(config.hostname(), config.imap(),
+                    ImapAuthenticator.of(p.identity().protocols()), p.mailboxes(),
+                    Optional.of(new ImapContext.Tls(tls.sslContext(), tls.sslParameters())), p.clock());
+            ImapServer.Connections imapConnections = new ImapServer.Connections();
+            imap = new ImapServer(config.bind(), config.imapPort(), imapContext, false, imapConnections);
+            imaps = new ImapServer(config.bind(), config.imapsPort(), imapContext, true, imapConnections);
             Map<String, Integer> ports = new LinkedHashMap<>();
             ports.put("smtp", smtp.start());
+            ports.put("imap", imap.start());
+            ports.put("imaps", imaps.start());
             ports.put("http", https.start());
             portsFile.write(ports);
             LOG.info("event=server.started backend={} hostname={} tls_sha256={}", postern.store().backendName(),
                     config.hostname(), tls.fingerprintSha256());
-            return new Server(lock, postern, portsFile, https, smtp, ports);
+            return new Server(lock, postern, portsFile, https, smtp, imap, imaps, ports);
         } catch (RuntimeException | IOException e) {
+            if (imap != null) {
+                imap.close();
+            }
+            if (imaps != null) {
+                imaps.close();
+            }
             if (smtp != null) {
                 smtp.close();
             }
@@ -124,6 +147,8 @@ public final class Server implements AutoCloseable {
     public void close() {
         try {
             smtp.close();
+            imap.close();
+            imaps.close();
             https.stop();
             portsFile.remove();
             postern.close();

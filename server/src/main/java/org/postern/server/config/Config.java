@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.imap.ImapSettings;
 import org.postern.smtp.SmtpSettings;
 
 /**
@@ -47,7 +48,8 @@ public record Config(
         SmtpSettings smtp,
         List<InetSocketAddress> dnsServers,
         Set<String> dmarcMonitorDomains,
-        IdentityConfig identity) {
+        IdentityConfig identity,
+        ImapSettings imap) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -66,6 +68,7 @@ public record Config(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(smtp, "smtp");
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(imap, "imap");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -117,6 +120,7 @@ public record Config(
                 + ", smtp=" + smtp
                 + ", dnsServers=" + dnsServers
                 + ", dmarcMonitorDomains=" + dmarcMonitorDomains
+                + ", imap=" + imap
                 + "]";
     }
 }

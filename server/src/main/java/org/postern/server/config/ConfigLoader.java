@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.postern.crypto.KeyFileException;
 import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.crypto.SecretStrength;
+import org.postern.imap.ImapSettings;
 import org.postern.smtp.SmtpSettings;
 
 /**
@@ -406,12 +407,16 @@ public final class ConfigLoader {
                         Duration.ofMinutes(1), Duration.ofHours(24), problems),
                 geoipTable(s.get(ConfigReference.GEOIP_TABLE), problems));
 
+        boolean unsafeImapLogin = choice(s.get(ConfigReference.UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK), "false",
+                Set.of("true", "false"), problems).equals("true");
+        ImapSettings imapSettings = ImapSettings.defaults(maxMessage).withUnsafePlaintextLoginOnLoopback(unsafeImapLogin);
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains, identity);
+                monitorDomains, identity, imapSettings);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {

@@ -74,6 +74,7 @@ public final class ConfigReference {
     public static final String SIGNIN_LOCK_AFTER = "signin_lock_after";
     public static final String SIGNIN_LOCK_TIME = "signin_lock_time";
     public static final String GEOIP_TABLE = "geoip_table";
+    public static final String UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK = "unsafe_imap_plaintext_login_on_loopback";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -138,7 +139,10 @@ public final class ConfigReference {
                     "Failed sign-ins for one account from one address before that pair is locked (3 to 1000); delays grow before it."),
             new Entry(SIGNIN_LOCK_TIME, "15m", "How long such a lock lasts, and the window failures are counted in (1m to 24h)."),
             new Entry(GEOIP_TABLE, "",
-                    "IP-to-location table for impossible-travel checks: a CSV file of cidr,latitude,longitude lines; empty for none."));
+                    "IP-to-location table for impossible-travel checks: a CSV file of cidr,latitude,longitude lines; empty for none."),
+            new Entry(UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK, "false",
+                    "For tests only: true lets IMAP clients on a loopback address log in without TLS (passwords in the clear). "
+                            + "Never set it on a real server."));
 
     private static final Map<String, Entry> BY_KEY = index();
 

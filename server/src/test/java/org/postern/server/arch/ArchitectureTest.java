@@ -55,8 +55,18 @@ class ArchitectureTest {
 
     @Test
     void protocolFrontEndsNeverTouchStorage() {
-        noClasses().that().resideInAnyPackage("org.postern.smtp..", "org.postern.codec..")
+        noClasses().that().resideInAnyPackage("org.postern.smtp..", "org.postern.imap..", "org.postern.codec..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.postern.store..", "org.postern.crypto..")
+                .check(classes);
+    }
+
+    @Test
+    void imapReachesMailOnlyThroughTheMailboxServiceAndIdentityOnlyThroughProtocolSignIn() {
+        noClasses().that().resideInAPackage("org.postern.imap..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.postern.mail.message..",
+                        "org.postern.mail.directory..", "org.postern.mail.keys..", "org.postern.mta..",
+                        "org.postern.smtp..", "org.postern.auth.account..", "org.postern.auth.credential..",
+                        "org.postern.auth.mfa..", "org.postern.auth.admin..", "org.postern.auth.token..")
                 .check(classes);
     }
 

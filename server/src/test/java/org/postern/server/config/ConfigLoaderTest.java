@@ -76,6 +76,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void plaintextImapLoginIsOffUnlessTheUnsafeSwitchSaysTrue() {
+        assertThat(load().imap().unsafePlaintextLoginOnLoopback()).isFalse();
+        assertThat(load().imap().limits().maxAppendBytes()).isEqualTo(36_700_160L);
+        env.put("POSTERN_UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK", "true");
+        assertThat(load().imap().unsafePlaintextLoginOnLoopback()).isTrue();
+        env.put("POSTERN_UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK", "yes");
+        assertThat(failure()).contains("unsafe_imap_plaintext_login_on_loopback");
+    }
+
+    @Test
     void theFileInTheDataDirectoryIsReadWithCommentsBlankLinesAndQuotes() throws IOException {
         write("# Postern", "", "smtp_port = 2525", "  hostname=MX.Example.ORG.  ", "log_format = \"json\"",
                 "max_message_bytes = 10MiB", "bind = ::1");

@@ -1,0 +1,149 @@
+package org.postern.imap;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.postern.access.Caller;
+import org.postern.codec.imap.FetchAttribute;
+import org.postern.codec.imap.ImapCommand;
+import org.postern.codec.imap.ImapResponse;
+import org.postern.codec.imap.ImapValue;
+import org.postern.mail.mailbox.Mailboxes;
+import org.postern.mail.mailbox.MessageState;
+import org.postern.model.NotFoundException;
+
+/**
+ * {@code [UID] FETCH}: index data from the view, content from the decrypted message (read once per
+ * message, only when an item needs it). A body section fetched without PEEK sets {@code \Seen}
+ * in a read-write mailbox, and the response then carries the new FLAGS.
+ */
+final class FetchOp {
+    private FetchOp() {}
+
+    /** Whether the command has items this server does not offer (BINARY: not advertised). */
+    static boolean unsupported(ImapCommand.Fetch f) {
+        return f.attributes().stream().anyMatch(a -> a instanceof FetchAttribute.Binary
+                || a instanceof FetchAttribute.BinarySize);
+    }
+
+    /** Writes one {@code * n FETCH} per message through {@code out}. */
+    static void run(ImapCommand.Fetch f, List<Integer> seqs, SelectedMailbox sel, Mailboxes mailboxes,
+            Caller.User caller, ResponseSink out) throws IOException {
+        boolean needsContent = f.attributes().stream().anyMatch(FetchOp::needsContent);
+        boolean setsSeen = !sel.readOnly() && f.attributes().stream().anyMatch(FetchOp::setsSeen);
+        boolean listsFlags = f.attributes().contains(FetchAttribute.Simple.FLAGS);
+        boolean listsUid = f.attributes().contains(FetchAttribute.Simple.UID);
+        for (int seq : seqs) {
+            MessageState m = sel.at(seq);
+            MessageParts parts = null;
+            if (needsContent) {
+                try (InputStream in = mailboxes.openRaw(caller, m.id())) {
+                    parts = MessageParts.parse(in.readAllBytes());
+                } catch (NotFoundException e) {
+                    continue; // expunged and purged meanwhile: nothing to show
+                }
+            }
+            boolean flagsChanged = false;
+            if (setsSeen && !m.flags().contains("\\Seen")) {
+                Set<String> flags = new HashSet<>(m.flags());
+                flags.add("\\Seen");
+                Optional<MessageState> updated = mailboxes.setFlags(caller, m.id(), flags);
+                if (updated.isPresent()) {
+                    m = updated.get();
+                    sel.update(m);
+                    flagsChanged = true;
+                }
+            }
+            List<ImapValue> pairs = new ArrayList<>();
+            if (f.uid() && !listsUid) {
+                pairs.add(new ImapValue.Atom("UID"));
+                pairs.add(ImapValue.number(m.uid()));
+            }
+            for (FetchAttribute a : f.attributes()) {
+                pairs.add(new ImapValue.Raw(a.label()));
+                pairs.add(value(a, m, parts));
+            }
+            if (flagsChanged && !listsFlags) {
+                pairs.add(new ImapValue.Atom("FLAGS"));
+                pairs.add(flags(m.flags()));
+            }
+            out.send(ImapResponse.fetch(seq, pairs));
+        }
+    }
+
+    private static boolean needsContent(FetchAttribute a) {
+        return switch (a) {
+            case FetchAttribute.Simple s -> switch (s) {
+                case ENVELOPE, BODY, BODYSTRUCTURE, RFC822, RFC822_HEADER, RFC822_TEXT -> true;
+                default -> false;
+            };
+            default -> true;
+        };
+    }
+
+    private static boolean setsSeen(FetchAttribute a) {
+        return switch (a) {
+            case FetchAttribute.Simple s -> s == FetchAttribute.Simple.RFC822 || s == FetchAttribute.Simple.RFC822_TEXT;
+            case FetchAttribute.BodySection b -> !b.peek();
+            default -> false;
+        };
+    }
+
+    private static ImapValue value(FetchAttribute a, MessageState m, MessageParts parts) {
+        return switch (a) {
+            case FetchAttribute.Simple s -> switch (s) {
+                case FLAGS -> flags(m.flags());
+                case UID -> ImapValue.number(m.uid());
+                case INTERNALDATE -> ImapResponse.internalDate(m.internalDate().atOffset(ZoneOffset.UTC));
+                case RFC822_SIZE -> ImapValue.number(m.size());
+                case MODSEQ -> ImapValue.list(ImapValue.number(m.modSeq()));
+                case ENVELOPE -> parts.envelope();
+                case BODY -> parts.bodyStructure(false);
+                case BODYSTRUCTURE -> parts.bodyStructure(true);
+                case RFC822 -> literal(parts.raw());
+                case RFC822_HEADER -> literal(parts.section(new FetchAttribute.Section(List.of(),
+                        FetchAttribute.SectionText.HEADER, List.of())).orElse(new byte[0]));
+                case RFC822_TEXT -> literal(parts.section(new FetchAttribute.Section(List.of(),
+                        FetchAttribute.SectionText.TEXT, List.of())).orElse(new byte[0]));
+            };
+            case FetchAttribute.BodySection b -> {
+                byte[] octets = parts.section(b.section()).orElse(new byte[0]);
+                if (b.partial().isPresent()) {
+                    FetchAttribute.Partial p = b.partial().get();
+                    int from = (int) Math.min(octets.length, p.offset());
+                    int to = (int) Math.min(octets.length, p.offset() + Math.min(p.length(), Integer.MAX_VALUE));
+                    octets = java.util.Arrays.copyOfRange(octets, from, to);
+                }
+                yield literal(octets);
+            }
+            case FetchAttribute.Binary b -> throw new IllegalStateException("BINARY is refused before FETCH runs");
+            case FetchAttribute.BinarySize b -> throw new IllegalStateException("BINARY is refused before FETCH runs");
+        };
+    }
+
+    private static ImapValue literal(byte[] octets) {
+        return new ImapValue.Literal(octets.length, new ByteArrayInputStream(octets), false);
+    }
+
+    /** A flag list in a stable order. */
+    static ImapValue flags(Set<String> flags) {
+        List<ImapValue> items = new ArrayList<>();
+        for (String flag : new TreeSet<>(flags)) {
+            items.add(new ImapValue.Flag(flag));
+        }
+        return new ImapValue.ListOf(items);
+    }
+
+    /** Where a FETCH writes its responses (the session, serialised with IDLE's updates). */
+    @FunctionalInterface
+    interface ResponseSink {
+        void send(ImapResponse response) throws IOException;
+    }
+}

@@ -1,0 +1,42 @@
+package org.postern.imap;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.postern.codec.imap.ImapLimits;
+
+/**
+ * The IMAP listeners' limits.
+ *
+ * @param maxConnections open IMAP connections in all, both ports (beyond it: {@code * BYE} and close)
+ * @param maxConnectionsPerIp open connections from one client address
+ * @param preAuthTimeout how long a connection may stay unauthenticated in all (Dovecot's login
+ *     process is as impatient): a slow client costs little
+ * @param idleTimeout silence allowed from an authenticated client (RFC 9051 §5.4: at least 30 min)
+ * @param maxBadCommands refused commands allowed per connection before it is closed
+ * @param limits the codec's bounds after authentication ({@code maxAppendBytes} is APPENDLIMIT)
+ * @param unsafePlaintextLoginOnLoopback allow LOGIN and AUTHENTICATE without TLS from a loopback
+ *     address: for tests only, never in production (the password crosses in the clear)
+ */
+public record ImapSettings(int maxConnections, int maxConnectionsPerIp, Duration preAuthTimeout, Duration idleTimeout,
+        int maxBadCommands, ImapLimits limits, boolean unsafePlaintextLoginOnLoopback) {
+
+    public ImapSettings {
+        Objects.requireNonNull(preAuthTimeout);
+        Objects.requireNonNull(idleTimeout);
+        Objects.requireNonNull(limits);
+        if (maxConnections < 1 || maxConnectionsPerIp < 1 || maxBadCommands < 1) {
+            throw new IllegalArgumentException("IMAP connection and error limits must be at least 1");
+        }
+    }
+
+    /** 2000 connections, 50 per address, 60 s to log in, 30 min idle, 10 bad commands, the codec's defaults. */
+    public static ImapSettings defaults(long maxMessageBytes) {
+        return new ImapSettings(2000, 50, Duration.ofSeconds(60), Duration.ofMinutes(30), 10,
+                ImapLimits.defaults().withMaxAppendBytes(maxMessageBytes), false);
+    }
+
+    public ImapSettings withUnsafePlaintextLoginOnLoopback(boolean allow) {
+        return new ImapSettings(maxConnections, maxConnectionsPerIp, preAuthTimeout, idleTimeout, maxBadCommands, limits,
+                allow);
+    }
+}
