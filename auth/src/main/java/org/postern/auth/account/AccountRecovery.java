@@ -115,6 +115,8 @@ public final class AccountRecovery {
             Outcome outcome = store.inTransaction(tx -> {
                 Optional<User> user = address.flatMap(a -> tx.users().byLogin(system(), a)).filter(u -> !u.disabled());
                 if (user.isEmpty()) {
+                    audit.record(tx, AuditEvents.anonymous("recovery.complete", "failure", client,
+                            Map.of("reason", "unknown-login")));
                     return new Outcome(null, false);
                 }
                 User u = user.get();

@@ -183,8 +183,20 @@ class AccountRecoveryTest extends IdentityFixture {
     }
 
     @Test
-    void anUnknownLoginGetsTheSameRefusal() {
-        assertThatThrownBy(() -> recovery().complete("ghost@example.org", "12345678", secret(NEW_PASSWORD).toCharArray(),
-                HOME)).isInstanceOf(AccessDeniedException.class).hasMessage("recovery code not valid");
+    void anUnknownOrDisabledLoginGetsTheSameRefusalAndIsAudited() {
+        Account erin = verified("erin@example.org", "erin@home.example");
+        recovery().start(erin.login(), HOME);
+        String code = codeSentTo("erin@home.example", "recovery");
+        directory.setDisabled(operator, erin.user().login(), true);
+        for (String login : new String[] {"ghost@example.org", "not an address", erin.login()}) {
+            assertThatThrownBy(() -> recovery().complete(login, code, secret(NEW_PASSWORD).toCharArray(), HOME))
+                    .isInstanceOf(AccessDeniedException.class).hasMessage("recovery code not valid");
+            AuditEntry e = lastAudit("recovery.complete");
+            assertThat(e.outcome()).isEqualTo("failure");
+            assertThat(e.actor()).isEqualTo("anonymous");
+            assertThat(e.subject()).isEmpty();
+            assertThat(details(e)).containsEntry("reason", "unknown-login");
+        }
+        assertThat(audit("recovery.complete")).hasSize(3);
     }
 }
