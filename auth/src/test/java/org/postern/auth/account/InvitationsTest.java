@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.postern.auth.IdentityFixture;
-import org.postern.auth.signin.ClientInfo;
 import org.postern.model.AccessDeniedException;
 import org.postern.model.ConflictException;
 import org.postern.model.EmailAddress;
@@ -170,6 +169,5 @@ class InvitationsTest extends IdentityFixture {
                 HOME);
         register(full);
         assertThat(full.level()).as("verified, but an admin must enrol first").isEqualTo(SessionLevel.ENROL_MFA);
-        ClientInfo.local("x");
     }
 }
