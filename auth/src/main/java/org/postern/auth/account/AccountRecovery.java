@@ -30,7 +30,8 @@ import org.postern.store.identity.OneTimeCode;
 
 /**
  * "I forgot my password": a single-use, short-lived code sent only to the account's verified
- * recovery address lets the user set a new password. Every session ends. The second factor is
+ * recovery address lets the user set a new password. Every session ends and every app password
+ * and API token is revoked. The second factor is
  * untouched: losing it too needs an admin ({@link MfaAdministration}).
  *
  * <p>SECURITY: exposed before authentication. {@link #start} answers the same whether or not the
@@ -140,12 +141,14 @@ public final class AccountRecovery {
                 tx.securitySettings().saveAccount(system(), new AccountSecurity(u.id(), u.tenantId(),
                         account.recoveryAddress(), account.emailVerified(), Optional.of(now)));
                 int ended = tx.sessions().revokeAllOf(system(), u.id(), now, "password-reset");
+                // A reset means the account may have been someone else's: their app passwords and tokens go too.
+                int credentials = tx.credentials().revokeAllOf(system(), u.id(), now);
                 audit.record(tx, AuditEvents.self(u, "recovery.complete", "success", client,
-                        Map.of("sessions_ended", Integer.toString(ended))));
+                        Map.of("sessions_ended", Integer.toString(ended), "credentials_revoked", Integer.toString(credentials))));
                 account.recoveryAddress().ifPresent(to -> notifier.send(tx, u, to, "security-notice",
                         "Your Postern password was reset",
-                        "The password of " + u.login() + " was reset with a recovery code, and every session was"
-                                + " signed out. If this was not you, contact your administrator now."));
+                        "The password of " + u.login() + " was reset with a recovery code; every session was"
+                                + " signed out and every app password and API token revoked. If this was not you, contact your administrator now."));
                 return new Outcome(u, true);
             });
             if (!outcome.ok()) {

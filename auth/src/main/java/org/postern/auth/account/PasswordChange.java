@@ -75,11 +75,14 @@ public final class PasswordChange {
                 tx.securitySettings().saveAccount(system, new AccountSecurity(user.id(), user.tenantId(),
                         account.recoveryAddress(), account.emailVerified(), Optional.of(now)));
                 int n = tx.sessions().revokeAllOf(system, user.id(), now, "password-changed");
+                // As the big providers do: secrets minted under the old password do not outlive it.
+                int credentials = tx.credentials().revokeAllOf(system, user.id(), now);
                 audit.record(tx, AuditEvents.self(user, "password.change", "success", client,
-                        Map.of("sessions_ended", Integer.toString(n))));
+                        Map.of("sessions_ended", Integer.toString(n), "credentials_revoked", Integer.toString(credentials))));
                 notifier.send(tx, user, account.recoveryAddress().filter(a -> account.emailVerified()).orElse(user.login()),
                         "security-notice", "Your Postern password was changed",
-                        "The password of " + user.login() + " was changed and every session was signed out."
+                        "The password of " + user.login() + " was changed; every session was signed out and every"
+                                + " app password and API token revoked."
                                 + " If this was not you, start account recovery now.");
                 return n;
             });

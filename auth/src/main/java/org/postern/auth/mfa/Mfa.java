@@ -112,7 +112,7 @@ public final class Mfa {
         return confirmed;
     }
 
-    /** Replaces the recovery codes; needs a current TOTP code. */
+    /** Replaces the recovery codes; needs a current TOTP code or an unused recovery code. */
     public List<String> regenerateRecoveryCodes(Principal principal, String code, ClientInfo client) {
         principal.requireFullSession();
         Instant now = clock.instant();
@@ -132,7 +132,7 @@ public final class Mfa {
         return codes;
     }
 
-    /** Turns TOTP off; needs a current code, and is refused where MFA is mandatory. */
+    /** Turns TOTP off; needs a current TOTP code or an unused recovery code; refused where MFA is mandatory. */
     public void disable(Principal principal, String code, ClientInfo client) {
         principal.requireFullSession();
         Instant now = clock.instant();
@@ -193,8 +193,10 @@ public final class Mfa {
             }
             boolean removed = tx.mfa().delete(system(), user.id());
             int ended = tx.sessions().revokeAllOf(system(), user.id(), now, "mfa-reset");
+            int credentials = tx.credentials().revokeAllOf(system(), user.id(), now);
             audit.record(tx, AuditEvents.about(user, AuditEvents.actor(admin), "mfa.reset", "success", client,
-                    Map.of("removed", Boolean.toString(removed), "sessions_ended", Integer.toString(ended))));
+                    Map.of("removed", Boolean.toString(removed), "sessions_ended", Integer.toString(ended),
+                            "credentials_revoked", Integer.toString(credentials))));
             notice(tx, user, "Two-step sign-in was reset by an administrator",
                     "An administrator removed the two-step sign-in of " + user.login()
                             + ". Set it up again at your next sign-in.");

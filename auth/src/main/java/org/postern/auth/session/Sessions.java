@@ -85,6 +85,11 @@ public final class Sessions {
             User user = tx.users().byId(policy.scopeFor(actor), target)
                     .orElseThrow(() -> new NotFoundException("no such user"));
             Scope scope = policy.userScope(actor, user.tenantId(), user.id());
+            boolean self = actor instanceof Caller.User u && u.userId().equals(target);
+            if (!self && user.role() == org.postern.model.Role.SERVER_ADMIN && !policy.scopeFor(actor).isServerWide()) {
+                // A server admin lives in some tenant, but that tenant's admins do not administer them.
+                throw new NotFoundException("no such user");
+            }
             int n = tx.sessions().revokeAllOf(scope, user.id(), now, reason);
             audit.record(tx, AuditEvents.about(user, AuditEvents.actor(actor), "session.revoke_all", "success", client,
                     Map.of("sessions_ended", Integer.toString(n), "reason", reason)));

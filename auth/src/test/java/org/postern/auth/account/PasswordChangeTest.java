@@ -50,6 +50,21 @@ class PasswordChangeTest extends IdentityFixture {
     }
 
     @Test
+    void aChangeRevokesAppPasswordsAndApiTokens() {
+        Account alice = user("alice@example.org");
+        var app = identity.credentials().createAppPassword(principal(alice), "Thunderbird", Set.of("imap"), HOME);
+        var api = identity.credentials().createApiToken(principal(alice), "script", Set.of("read-mail"),
+                Optional.empty(), HOME);
+        secrets.add(app.secret());
+        secrets.add(api.secret());
+        change(principal(tokens(alice, HOME)), alice.password(), REPLACEMENT, HOME);
+        assertThat(identity.protocols().authenticate(org.postern.auth.signin.ProtocolAuthenticator.Protocol.IMAP,
+                alice.login(), app.secret().toCharArray(), HOME)).isEmpty();
+        assertThatThrownBy(() -> identity.bearer().authenticate(api.secret())).isInstanceOf(AccessDeniedException.class);
+        AuditEntryCheck.of(lastAudit("password.change")).detail("credentials_revoked", "2");
+    }
+
+    @Test
     void aWrongCurrentPasswordIsAuditedAndThrottledLikeASignIn() {
         Account alice = user("alice@example.org");
         // A stolen session, used from the thief's address.

@@ -218,4 +218,13 @@ class BearerAuthenticatorTest extends IdentityFixture {
                 .isInstanceOf(org.postern.model.NotFoundException.class);
         assertThat(principal(a2).session()).isPresent();
     }
+
+    @Test
+    void aTenantAdminCannotEndAServerAdminsSessionsInTheirTenant() {
+        Account root = account("root@example.org", Role.SERVER_ADMIN);
+        Account boss = account("boss@example.org", Role.TENANT_ADMIN);
+        assertThatThrownBy(() -> identity.sessions().endAllOf(boss.caller(), root.user().id(), HOME))
+                .isInstanceOf(org.postern.model.NotFoundException.class);
+        assertThat(identity.sessions().endAllOf(operator, root.user().id(), HOME)).isZero();
+    }
 }
