@@ -109,33 +109,6 @@ public abstract class IdentityFixture {
 
     public final Caller operator = new Caller.Operator();
 
-    /** A clock the test moves. */
-    public static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        public MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        public void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** One in-memory ES256 key, as {@code FileSigningKeys} would hold it. */
     public static final class TestSigningKeys implements SigningKeys {
@@ -485,24 +458,6 @@ public abstract class IdentityFixture {
     }
 
     static byte[] base32(String text) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        String s = text.replace("=", "").toUpperCase(Locale.ROOT);
-        byte[] out = new byte[s.length() * 5 / 8];
-        int buffer = 0;
-        int bits = 0;
-        int n = 0;
-        for (char c : s.toCharArray()) {
-            int v = alphabet.indexOf(c);
-            if (v < 0) {
-                throw new IllegalArgumentException("not base32");
-            }
-            buffer = (buffer << 5) | v;
-            bits += 5;
-            if (bits >= 8) {
-                out[n++] = (byte) (buffer >> (bits - 8));
-                bits -= 8;
-            }
-        }
-        return out;
+        return org.postern.auth.totp.Totp.fromBase32(text);
     }
 }

@@ -75,7 +75,7 @@ public final class Mfa {
                     secondFactor.seal(tx, user, secret), clock.instant(), Optional.empty(), 0));
             audit.record(tx, AuditEvents.self(user, "mfa.enrol.start", "success", client, Map.of()));
             String uri = Totp.otpauthUri(ISSUER, user.login().toString(), secret);
-            return new TotpSetup(secretParam(uri), uri);
+            return new TotpSetup(Totp.base32(secret), uri);
         });
     }
 
@@ -229,11 +229,5 @@ public final class Mfa {
 
     private Scope system() {
         return policy.scopeFor(new Caller.System("mfa"));
-    }
-
-    private static String secretParam(String uri) {
-        int start = uri.indexOf("secret=") + "secret=".length();
-        int end = uri.indexOf('&', start);
-        return end < 0 ? uri.substring(start) : uri.substring(start, end);
     }
 }

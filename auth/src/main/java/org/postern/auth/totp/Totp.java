@@ -131,9 +131,11 @@ public final class Totp {
         return out.toString();
     }
 
-    /** RFC 4648 base32, upper case, without padding (what otpauth URIs carry). */
-    static String base32(byte[] data) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    /** RFC 4648 base32, upper case, without padding: how a secret is shown for typing into an app. */
+    public static String base32(byte[] data) {
+        String alphabet = BASE32;
         StringBuilder out = new StringBuilder((data.length * 8 + 4) / 5);
         int buffer = 0;
         int bits = 0;
@@ -149,5 +151,27 @@ public final class Totp {
             out.append(alphabet.charAt((buffer << (5 - bits)) & 0x1f));
         }
         return out.toString();
+    }
+
+    /** The secret from its base32 text (case and '=' padding ignored), as an authenticator app reads it. */
+    public static byte[] fromBase32(String text) {
+        String s = text.replace("=", "").toUpperCase(java.util.Locale.ROOT);
+        byte[] out = new byte[s.length() * 5 / 8];
+        int buffer = 0;
+        int bits = 0;
+        int n = 0;
+        for (char c : s.toCharArray()) {
+            int v = BASE32.indexOf(c);
+            if (v < 0) {
+                throw new IllegalArgumentException("not base32");
+            }
+            buffer = (buffer << 5) | v;
+            bits += 5;
+            if (bits >= 8) {
+                out[n++] = (byte) (buffer >> (bits - 8));
+                bits -= 8;
+            }
+        }
+        return out;
     }
 }

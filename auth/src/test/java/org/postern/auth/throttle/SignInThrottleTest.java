@@ -1,5 +1,7 @@
 package org.postern.auth.throttle;
 
+import org.postern.auth.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -31,32 +33,6 @@ class SignInThrottleTest {
     private MutableClock clock;
     private SignInThrottle throttle;
 
-    static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeEach
     void open() {
@@ -137,7 +113,7 @@ class SignInThrottleTest {
         fail(login, IP, 4);
         assertThat(throttle.check(login, IP)).isEqualTo(new ThrottleDecision.Delay(Duration.ofSeconds(16)));
         fail(login, IP, 1);
-        Instant lockedAt = clock.now;
+        Instant lockedAt = clock.instant();
         assertThat(throttle.check(login, IP)).isEqualTo(new ThrottleDecision.Locked(lockedAt.plus(Duration.ofMinutes(15))));
         clock.advance(Duration.ofMinutes(15));
         assertThat(throttle.check(login, IP)).isEqualTo(new ThrottleDecision.Allow());

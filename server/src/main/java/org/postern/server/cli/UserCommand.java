@@ -138,8 +138,7 @@ final class UserCommand {
 
         @Override
         void run(Postern p) {
-            User u = p.directory().user(new Caller.Operator(), login)
-                    .orElseThrow(() -> new org.postern.model.NotFoundException("no such user"));
+            User u = existing(p, login);
             p.identity().mfa().adminReset(new Caller.Operator(), u.id(), org.postern.auth.signin.ClientInfo.local("postern-cli"));
             out().println("second factor of " + login + " removed; sessions ended");
         }
@@ -153,8 +152,7 @@ final class UserCommand {
 
         @Override
         void run(Postern p) {
-            User u = p.directory().user(new Caller.Operator(), login)
-                    .orElseThrow(() -> new org.postern.model.NotFoundException("no such user"));
+            User u = existing(p, login);
             int n = p.identity().sessions().endAllOf(new Caller.Operator(), u.id(),
                     org.postern.auth.signin.ClientInfo.local("postern-cli"));
             out().println(n + " session(s) of " + login + " ended");
@@ -176,5 +174,10 @@ final class UserCommand {
                     org.postern.auth.signin.ClientInfo.local("postern-cli"));
             out().println("user " + u.login() + " is now " + u.role().label());
         }
+    }
+
+    static User existing(Postern p, EmailAddress login) {
+        return p.directory().user(new Caller.Operator(), login)
+                .orElseThrow(() -> new org.postern.model.NotFoundException("no such user"));
     }
 }
