@@ -311,6 +311,28 @@ public final class Directory {
         });
     }
 
+    /**
+     * {@code address} as a sender for {@code user}: present only when it is an active address
+     * that this user owns (in their own scope) and the user is not disabled. A revoked address,
+     * another user's address and an unknown one all give empty. For submission's MAIL FROM and
+     * From: checks; the result names the user's own account, for the Sent copy.
+     */
+    public Optional<Recipient> ownActiveAddress(Caller.User user, EmailAddress address) {
+        Scope scope = policy.userScope(user, user.tenantId(), user.userId());
+        return store.inTransaction(tx -> {
+            Optional<Address> a = tx.addresses().byAddress(scope, address);
+            if (a.isEmpty() || !a.get().isActive() || !a.get().ownerId().equals(user.userId())
+                    || !a.get().tenantId().equals(user.tenantId())) {
+                return Optional.<Recipient>empty();
+            }
+            Optional<User> owner = tx.users().byId(scope, user.userId());
+            if (owner.isEmpty() || owner.get().disabled()) {
+                return Optional.<Recipient>empty();
+            }
+            return Optional.of(new Recipient(a.get().tenantId(), a.get().ownerId(), a.get().id()));
+        });
+    }
+
     /** The account that mail for {@code address} goes to, if any (see {@link #checkRecipient}). */
     public Optional<Recipient> resolveRecipient(Caller caller, EmailAddress address) {
         return checkRecipient(caller, address) instanceof RecipientCheck.Accepted(Recipient r)

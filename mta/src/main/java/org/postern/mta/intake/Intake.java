@@ -38,6 +38,9 @@ public final class Intake {
         this.clock = clock;
     }
 
+    /** One copy to store: an owner's account and which of their special-use mailboxes. */
+    public record Copy(Recipient recipient, SpecialUse target) {}
+
     /**
      * @param recipients the accepted recipients (several may belong to one account)
      * @param target INBOX, or JUNK for quarantined mail
@@ -47,16 +50,26 @@ public final class Intake {
      */
     public List<MessageId> deliver(List<Recipient> recipients, SpecialUse target, List<String> prepend,
             Predicate<String> dropHeader, Spool spool, long maxBytes) {
-        Map<UserId, Recipient> byOwner = new LinkedHashMap<>();
-        for (Recipient r : recipients) {
-            byOwner.putIfAbsent(r.ownerId(), r);
+        return deliver(recipients.stream().map(r -> new Copy(r, target)).toList(), prepend, dropHeader, spool, maxBytes);
+    }
+
+    /**
+     * Stores every copy (one per account and mailbox: a sender writing to themselves gets one in
+     * INBOX and one in Sent) as one transaction: all durable, or none kept.
+     */
+    public List<MessageId> deliver(List<Copy> copies, List<String> prepend, Predicate<String> dropHeader, Spool spool,
+            long maxBytes) {
+        record Key(UserId owner, SpecialUse target) {}
+        Map<Key, Copy> unique = new LinkedHashMap<>();
+        for (Copy c : copies) {
+            unique.putIfAbsent(new Key(c.recipient().ownerId(), c.target()), c);
         }
         Instant now = clock.instant();
         List<StoredMessage> stored = new ArrayList<>();
         try {
-            for (Recipient r : byOwner.values()) {
+            for (Copy c : unique.values()) {
                 try (InputStream content = HeaderRewriter.rewrite(spool.open(), prepend, dropHeader, MAX_HEADER_BYTES)) {
-                    stored.add(delivery.deliver(r, target, content, now, maxBytes));
+                    stored.add(delivery.deliver(c.recipient(), c.target(), content, now, maxBytes));
                 }
             }
             return stored.stream().map(StoredMessage::id).toList();
