@@ -46,9 +46,19 @@ public final class Sessions {
         return store.inTransaction(tx -> tx.sessions().listActive(mine, me.userId(), clock.instant()));
     }
 
-    /** Ends one of the caller's own sessions (or the current one: signing out). */
+    /** Ends the caller's current session: signing out, allowed at every session level. */
+    public void signOut(Principal principal, ClientInfo client) {
+        SessionId current = principal.session().orElseThrow(() -> new NotFoundException("not a session"));
+        endOwn(principal, current, client);
+    }
+
+    /** Ends one of the caller's own sessions. */
     public void end(Principal principal, SessionId session, ClientInfo client) {
         principal.requireApiScope("account");
+        endOwn(principal, session, client);
+    }
+
+    private void endOwn(Principal principal, SessionId session, ClientInfo client) {
         Caller.User me = principal.caller();
         Scope mine = policy.userScope(me, me.tenantId(), me.userId());
         Instant now = clock.instant();

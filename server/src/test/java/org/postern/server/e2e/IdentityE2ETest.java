@@ -195,6 +195,10 @@ class IdentityE2ETest {
         assertThat(adminCall.status()).isEqualTo(403);
         assertThat(adminCall.text("error")).isEqualTo("mfa_enrolment_required");
         assertThat(api.post("/api/v1/auth/app-passwords", limited, body("name", "x")).status()).isEqualTo(403);
+        // Even a restricted session can sign out.
+        Response other = api.post("/api/v1/auth/sign-in", null, body("login", "root@example.org", "password", ADMIN_PASSWORD));
+        assertThat(api.post("/api/v1/auth/sign-out", other.text("access_token"), null).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/me", other.text("access_token")).status()).isEqualTo(401);
 
         Response setup = api.post("/api/v1/auth/mfa/totp", limited, body());
         Authenticator phone = new Authenticator(setup.text("secret"));

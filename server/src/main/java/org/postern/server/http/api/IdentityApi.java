@@ -115,9 +115,11 @@ public final class IdentityApi {
     }
 
     private void signOut(Context ctx) {
-        Principal p = auth.principal(ctx);
-        SessionId session = p.session().orElseThrow(() -> new AccessDeniedException("not a session"));
-        identity.sessions().end(p, session, ApiAuth.client(ctx));
+        Principal p = auth.principalAnyLevel(ctx);
+        if (p.session().isEmpty()) {
+            throw new AccessDeniedException("an API token is revoked, not signed out");
+        }
+        identity.sessions().signOut(p, ApiAuth.client(ctx));
         ctx.status(204);
     }
 
