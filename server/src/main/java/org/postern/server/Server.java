@@ -17,6 +17,8 @@ import org.postern.imap.ImapContext;
 import org.postern.imap.ImapServer;
 import org.postern.smtp.InboundContext;
 import org.postern.smtp.InboundSmtpServer;
+import org.postern.smtp.SubmissionContext;
+import org.postern.smtp.SubmissionServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -41,11 +43,14 @@ public final class Server implements AutoCloseable {
     private final InboundSmtpServer smtp;
     private final ImapServer imap;
     private final ImapServer imaps;
+    private final SubmissionServer submission;
+    private final SubmissionServer submissions;
     private final Map<String, Integer> ports;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Server(ServerLock lock, Postern postern, PortsFile portsFile, HttpsListener https, InboundSmtpServer smtp,
-            ImapServer imap, ImapServer imaps, Map<String, Integer> ports) {
+            ImapServer imap, ImapServer imaps, SubmissionServer submission, SubmissionServer submissions,
+            Map<String, Integer> ports) {
         this.lock = lock;
         this.postern = postern;
         this.portsFile = portsFile;
@@ -53,6 +58,8 @@ public final class Server implements AutoCloseable {
         this.smtp = smtp;
         this.imap = imap;
         this.imaps = imaps;
+        this.submission = submission;
+        this.submissions = submissions;
         this.ports = ports;
     }
 
@@ -64,6 +71,8 @@ public final class Server implements AutoCloseable {
         InboundSmtpServer smtp = null;
         ImapServer imap = null;
         ImapServer imaps = null;
+        SubmissionServer submission = null;
+        SubmissionServer submissions = null;
         try {
             postern = Postern.open(config);
             org.postern.server.keys.KeyBackupState.warnIfActiveKeyUncovered(postern.masterKeys());
@@ -73,7 +82,13 @@ public final class Server implements AutoCloseable {
             Postern p = postern;
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
                     routes -> Api.register(routes, p.identity()));
-            smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inboundContext(config, p, tls));
+            InboundContext inbound = inboundContext(config, p, tls);
+            smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
+            SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),
+                    config.submission(), p.directory(), inbound.intake(), p.identity().protocols(), p.identity().audit(),
+                    inbound.tls().orElseThrow(), inbound.spoolDir(), p.clock());
+            submission = new SubmissionServer(config.bind(), config.submissionPort(), submissionContext, false);
+            submissions = new SubmissionServer(config.bind(), config.submissionsPort(), submissionContext, true);
             ImapContext imapContext = new ImapContext(config.hostname(), config.imap(),
                     ImapAuthenticator.of(p.identity().protocols()), p.mailboxes(),
                     Optional.of(new ImapContext.Tls(tls.sslContext(), tls.sslParameters())), p.clock());
@@ -82,14 +97,22 @@ public final class Server implements AutoCloseable {
             imaps = new ImapServer(config.bind(), config.imapsPort(), imapContext, true, imapConnections);
             Map<String, Integer> ports = new LinkedHashMap<>();
             ports.put("smtp", smtp.start());
+            ports.put("submission", submission.start());
+            ports.put("submissions", submissions.start());
             ports.put("imap", imap.start());
             ports.put("imaps", imaps.start());
             ports.put("http", https.start());
             portsFile.write(ports);
             LOG.info("event=server.started backend={} hostname={} tls_sha256={}", postern.store().backendName(),
                     config.hostname(), tls.fingerprintSha256());
-            return new Server(lock, postern, portsFile, https, smtp, imap, imaps, ports);
+            return new Server(lock, postern, portsFile, https, smtp, imap, imaps, submission, submissions, ports);
         } catch (RuntimeException | IOException e) {
+            if (submission != null) {
+                submission.close();
+            }
+            if (submissions != null) {
+                submissions.close();
+            }
             if (imap != null) {
                 imap.close();
             }
@@ -147,6 +170,8 @@ public final class Server implements AutoCloseable {
     public void close() {
         try {
             smtp.close();
+            submission.close();
+            submissions.close();
             imap.close();
             imaps.close();
             https.stop();

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.imap.ImapSettings;
 import org.postern.smtp.SmtpSettings;
+import org.postern.smtp.SubmissionSettings;
 
 /**
  * Postern's validated configuration; build it with {@link ConfigLoader}. Every value here has
@@ -49,7 +50,8 @@ public record Config(
         List<InetSocketAddress> dnsServers,
         Set<String> dmarcMonitorDomains,
         IdentityConfig identity,
-        ImapSettings imap) {
+        ImapSettings imap,
+        SubmissionSettings submission) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -69,6 +71,7 @@ public record Config(
         Objects.requireNonNull(smtp, "smtp");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(imap, "imap");
+        Objects.requireNonNull(submission, "submission");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -121,6 +124,7 @@ public record Config(
                 + ", dnsServers=" + dnsServers
                 + ", dmarcMonitorDomains=" + dmarcMonitorDomains
                 + ", imap=" + imap
+                + ", submission=" + submission
                 + "]";
     }
 }

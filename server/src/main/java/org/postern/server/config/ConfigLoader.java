@@ -29,6 +29,7 @@ import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.crypto.SecretStrength;
 import org.postern.imap.ImapSettings;
 import org.postern.smtp.SmtpSettings;
+import org.postern.smtp.SubmissionSettings;
 
 /**
  * Reads Postern's one configuration file and the {@code POSTERN_<KEY>} environment overrides into
@@ -411,12 +412,20 @@ public final class ConfigLoader {
                 Set.of("true", "false"), problems).equals("true");
         ImapSettings imapSettings = ImapSettings.defaults(maxMessage).withUnsafePlaintextLoginOnLoopback(unsafeImapLogin);
 
+        SubmissionSettings submissionSettings = new SubmissionSettings(
+                size(s.get(ConfigReference.SUBMISSION_MAX_MESSAGE_BYTES), SubmissionSettings.DEFAULT.maxMessageBytes(),
+                        problems),
+                number(s, ConfigReference.SUBMISSION_MAX_RECIPIENTS, SubmissionSettings.DEFAULT.maxRecipients(), 1, 10_000,
+                        problems),
+                number(s, ConfigReference.SUBMISSION_MESSAGES_PER_HOUR, SubmissionSettings.DEFAULT.messagesPerHourPerUser(),
+                        1, 1_000_000, problems));
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains, identity, imapSettings);
+                monitorDomains, identity, imapSettings, submissionSettings);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {

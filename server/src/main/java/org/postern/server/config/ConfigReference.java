@@ -65,6 +65,9 @@ public final class ConfigReference {
     public static final String SMTP_RECIPIENT_CHECK_TIMEOUT = "smtp_recipient_check_timeout";
     public static final String SMTP_MAX_LINE_BYTES = "smtp_max_line_bytes";
     public static final String SMTP_MAX_ERRORS = "smtp_max_errors";
+    public static final String SUBMISSION_MAX_MESSAGE_BYTES = "submission_max_message_bytes";
+    public static final String SUBMISSION_MAX_RECIPIENTS = "submission_max_recipients";
+    public static final String SUBMISSION_MESSAGES_PER_HOUR = "submission_messages_per_hour";
     public static final String DNS_SERVERS = "dns_servers";
     public static final String DMARC_MONITOR_DOMAINS = "dmarc_monitor_domains";
     public static final String ACCESS_TOKEN_LIFETIME = "access_token_lifetime";
@@ -125,6 +128,11 @@ public final class ConfigReference {
                     "Longest a recipient lookup may take; past it RCPT TO is answered 451 4.3.0, never accepted (100ms to 1m)."),
             new Entry(SMTP_MAX_LINE_BYTES, "2048", "Longest SMTP command line in bytes, CRLF included (512 to 65536)."),
             new Entry(SMTP_MAX_ERRORS, "10", "Bad SMTP commands allowed before the connection is closed (1 to 1000)."),
+            new Entry(SUBMISSION_MAX_MESSAGE_BYTES, "10485760",
+                    "Largest message a user may send through submission, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."),
+            new Entry(SUBMISSION_MAX_RECIPIENTS, "100", "Recipients per message on the submission ports (1 to 10000)."),
+            new Entry(SUBMISSION_MESSAGES_PER_HOUR, "200",
+                    "Messages one user may send per hour through submission, all connections together (1 to 1000000)."),
             new Entry(DNS_SERVERS, "",
                     "DNS servers for SPF, DKIM and DMARC lookups, as host:port list (e.g. 127.0.0.1:5353,[::1]:53); empty for the system's."),
             new Entry(DMARC_MONITOR_DOMAINS, "",
