@@ -32,6 +32,16 @@ public interface MessageRepository {
     /** Soft delete: the row and blob stay until {@link #purge}. */
     boolean markDeleted(Scope scope, MessageId id, Instant at);
 
+    /**
+     * The UID and the MODSEQ of the expunge of every soft-deleted message still kept in a mailbox,
+     * by UID ascending: what IMAP QRESYNC needs to tell a client which of its UIDs vanished since
+     * a MODSEQ. Purged messages are forgotten. Empty when the mailbox is not in scope.
+     */
+    List<Expunged> expunged(Scope scope, MailboxId mailbox);
+
+    /** A soft-deleted message's UID and the MODSEQ its deletion took. */
+    record Expunged(long uid, long modSeq) {}
+
     /** Soft-deleted messages whose deletion is older than {@code before}. */
     List<StoredMessage> deletedBefore(Scope scope, Instant before);
 

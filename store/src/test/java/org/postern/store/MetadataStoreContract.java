@@ -708,6 +708,28 @@ public interface MetadataStoreContract {
     }
 
     @Test
+    default void expungedListsSoftDeletedUidsWithTheModSeqOfTheirDeletionUntilPurged() {
+        World w = world();
+        StoredMessage kept = append(w.a1(), w.a1Inbox());
+        StoredMessage first = append(w.a1(), w.a1Inbox());
+        StoredMessage second = append(w.a1(), w.a1Inbox());
+        Instant at = millis(Instant.now());
+        tx((Repositories r) -> r.messages().markDeleted(userScope(w.a1()), second.id(), at));
+        tx((Repositories r) -> r.messages().markDeleted(userScope(w.a1()), first.id(), at));
+        long highest = tx((Repositories r) -> r.mailboxes().byId(server(), w.a1Inbox().id())).orElseThrow()
+                .highestModSeq();
+
+        assertThat(tx((Repositories r) -> r.messages().expunged(userScope(w.a1()), w.a1Inbox().id())))
+                .containsExactly(new MessageRepository.Expunged(first.uid(), highest),
+                        new MessageRepository.Expunged(second.uid(), highest - 1));
+        assertThat(highest - 1).isGreaterThan(second.modSeq()).isGreaterThan(kept.modSeq());
+        assertThat(tx((Repositories r) -> r.messages().expunged(userScope(w.a2()), w.a1Inbox().id()))).isEmpty();
+        tx((Repositories r) -> r.messages().purge(server(), first.id()));
+        assertThat(tx((Repositories r) -> r.messages().expunged(server(), w.a1Inbox().id())))
+                .extracting(MessageRepository.Expunged::uid).containsExactly(second.uid());
+    }
+
+    @Test
     default void deletedBeforeFindsOldDeletionsAndPurgeRemovesThem() {
         World w = world();
         StoredMessage old = append(w.a1(), w.a1Inbox());

@@ -154,6 +154,18 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     }
 
     @Override
+    public List<Expunged> expunged(Scope scope, MailboxId mailbox) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(h -> h.createQuery("SELECT uid, modseq FROM messages WHERE mailbox_id = :mailbox"
+                        + " AND deleted_at IS NOT NULL" + f.sql() + " ORDER BY uid")
+                .bind("mailbox", mailbox.value().toString())
+                .bindMap(f.params())
+                .map((rs, ctx) -> new Expunged(rs.getLong("uid"), rs.getLong("modseq")))
+                .list());
+    }
+
+    @Override
     public List<StoredMessage> deletedBefore(Scope scope, Instant before) {
         Objects.requireNonNull(before, "before");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
