@@ -33,15 +33,23 @@ final class FetchOp {
                 || a instanceof FetchAttribute.BinarySize);
     }
 
-    /** Writes one {@code * n FETCH} per message through {@code out}. */
+    /**
+     * Writes one {@code * n FETCH} per message through {@code out}. With CHANGEDSINCE only messages
+     * whose MODSEQ is above it are answered, and each answer carries MODSEQ (RFC 7162 §3.1.4);
+     * under CONDSTORE ({@code condstore}) a \Seen set by this FETCH is reported with its MODSEQ.
+     */
     static void run(ImapCommand.Fetch f, List<Integer> seqs, SelectedMailbox sel, Mailboxes mailboxes,
-            Caller.User caller, ResponseSink out) throws IOException {
+            Caller.User caller, boolean condstore, ResponseSink out) throws IOException {
         boolean needsContent = f.attributes().stream().anyMatch(FetchOp::needsContent);
         boolean setsSeen = !sel.readOnly() && f.attributes().stream().anyMatch(FetchOp::setsSeen);
         boolean listsFlags = f.attributes().contains(FetchAttribute.Simple.FLAGS);
         boolean listsUid = f.attributes().contains(FetchAttribute.Simple.UID);
+        boolean listsModSeq = f.attributes().contains(FetchAttribute.Simple.MODSEQ);
         for (int seq : seqs) {
             MessageState m = sel.at(seq);
+            if (f.changedSince().isPresent() && m.modSeq() <= f.changedSince().getAsLong()) {
+                continue;
+            }
             MessageParts parts = null;
             if (needsContent) {
                 try (InputStream in = mailboxes.openRaw(caller, m.id())) {
@@ -52,11 +60,13 @@ final class FetchOp {
             }
             boolean flagsChanged = false;
             if (setsSeen && !m.flags().contains("\\Seen")) {
-                Set<String> flags = new HashSet<>(m.flags());
-                flags.add("\\Seen");
-                Optional<MessageState> updated = mailboxes.setFlags(caller, m.id(), flags);
+                Optional<Mailboxes.FlagUpdate> updated = mailboxes.updateFlags(caller, m.id(), current -> {
+                    Set<String> flags = new HashSet<>(current);
+                    flags.add("\\Seen");
+                    return flags;
+                }, Long.MAX_VALUE);
                 if (updated.isPresent()) {
-                    m = updated.get();
+                    m = updated.get().message();
                     sel.update(m);
                     flagsChanged = true;
                 }
@@ -73,6 +83,10 @@ final class FetchOp {
             if (flagsChanged && !listsFlags) {
                 pairs.add(new ImapValue.Atom("FLAGS"));
                 pairs.add(flags(m.flags()));
+            }
+            if (!listsModSeq && (f.changedSince().isPresent() || (flagsChanged && condstore))) {
+                pairs.add(new ImapValue.Atom("MODSEQ"));
+                pairs.add(ImapValue.list(ImapValue.number(m.modSeq())));
             }
             out.send(ImapResponse.fetch(seq, pairs));
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 import org.postern.access.Caller;
 import org.postern.auth.signin.ClientInfo;
+import org.postern.codec.imap.FetchAttribute;
 import org.postern.codec.imap.IdleEnd;
 import org.postern.codec.imap.ImapCommand;
 import org.postern.codec.imap.ImapCommandReader;
@@ -35,6 +36,7 @@ import org.postern.codec.imap.NumberRanges;
 import org.postern.codec.imap.ReadResult;
 import org.postern.codec.imap.ResponseCode;
 import org.postern.codec.imap.SaslResponse;
+import org.postern.codec.imap.SearchKey;
 import org.postern.codec.imap.SequenceSet;
 import org.postern.codec.imap.StatusItem;
 import org.postern.mail.mailbox.MailboxState;
@@ -77,6 +79,8 @@ final class ImapSession {
     private String clientName = "imap";
     private SelectedMailbox selected;
     private int badCommands;
+    private boolean condstore;
+    private boolean qresync;
 
     // APPEND staging for the command being read (all or nothing).
     private final List<MessageState> staged = new ArrayList<>();
@@ -240,7 +244,8 @@ final class ImapSession {
             return caps;
         }
         caps.addAll(List.of("LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
-                "CHILDREN", "SPECIAL-USE", "APPENDLIMIT=" + ctx.settings().limits().maxAppendBytes()));
+                "CHILDREN", "SPECIAL-USE", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT",
+                "APPENDLIMIT=" + ctx.settings().limits().maxAppendBytes()));
         return caps;
     }
 
@@ -269,11 +274,7 @@ final class ImapSession {
                 case ImapCommand.StartTls s -> badCommand(tag, "Already authenticated");
                 case ImapCommand.Login l -> badCommand(tag, "Already authenticated");
                 case ImapCommand.Authenticate a -> badCommand(tag, "Already authenticated");
-                case ImapCommand.Enable e -> {
-                    send(ImapResponse.enabled(List.of()));
-                    send(ImapResponse.ok(tag, "ENABLE completed"));
-                    yield true;
-                }
+                case ImapCommand.Enable e -> enable(e);
                 case ImapCommand.Namespace n -> {
                     send(ImapResponse.namespace(Map.of("", Mailboxes.DELIMITER), Map.of(), Map.of()));
                     send(ImapResponse.ok(tag, "NAMESPACE completed"));
@@ -298,7 +299,7 @@ final class ImapSession {
                 case ImapCommand.Search s -> search(s);
                 case ImapCommand.Copy c -> copyOrMove(tag, c.uid(), c.set(), c.target(), false);
                 case ImapCommand.Move m -> copyOrMove(tag, m.uid(), m.set(), m.target(), true);
-                case ImapCommand.Sort s -> badCommand(tag, "SORT is not supported");
+                case ImapCommand.Sort s -> sort(s);
                 case ImapCommand.GetQuota g -> badCommand(tag, "QUOTA is not supported");
                 case ImapCommand.GetQuotaRoot g -> badCommand(tag, "QUOTA is not supported");
             };
@@ -324,6 +325,35 @@ final class ImapSession {
         send(ImapResponse.capability(capabilities()));
         send(ImapResponse.ok(c.tag(), "CAPABILITY completed"));
         return true;
+    }
+
+    /** ENABLE (RFC 5161): CONDSTORE and QRESYNC (which implies CONDSTORE); others are ignored. */
+    private boolean enable(ImapCommand.Enable e) throws IOException {
+        List<String> enabled = new ArrayList<>();
+        for (String capability : e.capabilities()) {
+            if (capability.equals("CONDSTORE") && !condstore) {
+                useCondstore();
+                enabled.add(capability);
+            } else if (capability.equals("QRESYNC") && !qresync) {
+                useCondstore();
+                qresync = true;
+                if (selected != null) {
+                    selected.useQresync();
+                }
+                enabled.add(capability);
+            }
+        }
+        send(ImapResponse.enabled(enabled));
+        send(ImapResponse.ok(e.tag(), "ENABLE completed"));
+        return true;
+    }
+
+    /** Turns CONDSTORE on for the rest of the session (ENABLE, or a command that uses it, RFC 7162 §3.1). */
+    private void useCondstore() {
+        condstore = true;
+        if (selected != null) {
+            selected.useCondstore();
+        }
     }
 
     private boolean logout(ImapCommand.Logout l) throws IOException {
@@ -647,7 +677,16 @@ final class ImapSession {
     }
 
     private boolean select(ImapCommand.Select s) throws IOException {
+        if (s.qresync().isPresent() && !qresync) {
+            return badCommand(s.tag(), "ENABLE QRESYNC first");
+        }
+        if (selected != null && qresync) {
+            send(ImapResponse.untagged(ImapResponse.Status.OK, ResponseCode.CLOSED, "Previous mailbox closed"));
+        }
         selected = null;
+        if (s.condstore()) {
+            useCondstore();
+        }
         Optional<MailboxState> box = ctx.mailboxes().find(user, s.mailbox().name());
         Optional<Snapshot> snap = box.flatMap(b -> ctx.mailboxes().snapshot(user, b.id()));
         if (snap.isEmpty()) {
@@ -655,6 +694,11 @@ final class ImapSession {
             return true;
         }
         SelectedMailbox sel = new SelectedMailbox(snap.get(), s.readOnly());
+        if (qresync) {
+            sel.useQresync();
+        } else if (condstore) {
+            sel.useCondstore();
+        }
         Set<String> flags = new TreeSet<>(SYSTEM_FLAGS);
         sel.messages().forEach(m -> flags.addAll(m.flags()));
         send(ImapResponse.flags(flags));
@@ -677,10 +721,37 @@ final class ImapSession {
             permanent.add("\\*");
         }
         send(ImapResponse.untagged(ImapResponse.Status.OK, ResponseCode.permanentFlags(permanent), "Flags permitted"));
+        if (s.qresync().isPresent() && s.qresync().get().uidValidity() == m.uidValidity()) {
+            resynchronise(s.qresync().get(), sel);
+        }
         selected = sel;
         send(ImapResponse.ok(s.tag(), s.readOnly() ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE,
                 (s.readOnly() ? "EXAMINE" : "SELECT") + " completed"));
         return true;
+    }
+
+    /**
+     * QRESYNC on SELECT (RFC 7162 §3.2.5): the known UIDs that vanished since the client's MODSEQ,
+     * then the flags of every message changed since it. The optional sequence match data only
+     * narrows what a server must say, so it is not needed here: the answer is a correct superset.
+     */
+    private void resynchronise(ImapCommand.Qresync q, SelectedMailbox sel) throws IOException {
+        long lastUid = sel.mailbox().uidNext() - 1;
+        if (lastUid >= 1) {
+            NumberRanges known = q.knownUids().map(set -> set.resolve(Math.min(lastUid, SequenceSet.MAX_NUMBER)))
+                    .orElse(NumberRanges.range(1, Math.min(lastUid, SequenceSet.MAX_NUMBER)));
+            NumberRanges vanished = SelectedMailbox.vanishedSince(known, sel.messages(),
+                    ctx.mailboxes().expunged(user, sel.mailbox().id()), q.modSeq());
+            if (!vanished.isEmpty()) {
+                send(ImapResponse.vanished(true, vanished));
+            }
+        }
+        for (int seq = 1; seq <= sel.count(); seq++) {
+            MessageState m = sel.at(seq);
+            if (m.modSeq() > q.modSeq()) {
+                send(ImapResponse.fetch(seq, sel.flagData(m, true)));
+            }
+        }
     }
 
     private boolean closeMailbox(String tag, boolean expunge, String name) throws IOException {
@@ -723,6 +794,14 @@ final class ImapSession {
         if (FetchOp.unsupported(f)) {
             return badCommand(f.tag(), "BINARY is not supported");
         }
+        if (f.vanished() && !qresync) {
+            return badCommand(f.tag(), "ENABLE QRESYNC first");
+        }
+        if (f.changedSince().isPresent() || f.attributes().contains(FetchAttribute.Simple.MODSEQ)) {
+            useCondstore();
+            // Compare against the mailbox as it is now, not as this session last saw it.
+            updates(f.uid());
+        }
         List<Integer> seqs;
         try {
             seqs = selected.resolve(f.set(), f.uid());
@@ -731,7 +810,20 @@ final class ImapSession {
         } catch (IllegalStateException e) {
             return badCommand(f.tag(), "Saved search results are not supported");
         }
-        FetchOp.run(f, seqs, selected, ctx.mailboxes(), user, this::send);
+        if (f.vanished()) {
+            long lastUid = selected.mailbox().uidNext() - 1;
+            Optional<MailboxState> now = ctx.mailboxes().state(user, selected.mailbox().id());
+            long uidNext = now.map(MailboxState::uidNext).orElse(selected.mailbox().uidNext());
+            long max = Math.min(SequenceSet.MAX_NUMBER, Math.max(lastUid, uidNext - 1));
+            if (max >= 1) {
+                NumberRanges vanished = SelectedMailbox.vanishedSince(f.set().resolve(max), selected.messages(),
+                        ctx.mailboxes().expunged(user, selected.mailbox().id()), f.changedSince().getAsLong());
+                if (!vanished.isEmpty()) {
+                    send(ImapResponse.vanished(true, vanished));
+                }
+            }
+        }
+        FetchOp.run(f, seqs, selected, ctx.mailboxes(), user, condstore, this::send);
         updates(f.uid());
         send(ImapResponse.ok(f.tag(), (f.uid() ? "UID FETCH" : "FETCH") + " completed"));
         return true;
@@ -755,37 +847,41 @@ final class ImapSession {
         }
         Set<String> given = new HashSet<>(s.flags());
         given.remove("\\Recent");
+        if (s.unchangedSince().isPresent()) {
+            useCondstore();
+        }
+        long unchangedSince = s.unchangedSince().orElse(Long.MAX_VALUE);
         List<Long> modified = new ArrayList<>();
         for (int seq : seqs) {
-            MessageState m = selected.at(seq);
-            if (s.unchangedSince().isPresent() && m.modSeq() > s.unchangedSince().getAsLong()) {
-                modified.add(s.uid() ? m.uid() : seq);
+            MessageState before = selected.at(seq);
+            Optional<Mailboxes.FlagUpdate> result = ctx.mailboxes().updateFlags(user, before.id(), current -> {
+                Set<String> flags = new HashSet<>(current);
+                switch (s.mode()) {
+                    case REPLACE -> {
+                        flags.clear();
+                        flags.addAll(given);
+                    }
+                    case ADD -> flags.addAll(given);
+                    case REMOVE -> removeFlags(flags, given);
+                }
+                return flags;
+            }, unchangedSince);
+            if (result.isEmpty()) {
+                continue; // expunged elsewhere meanwhile
+            }
+            if (!result.get().applied()) {
+                // Left for the next update to report with its current flags (RFC 7162 §3.1.3).
+                modified.add(s.uid() ? before.uid() : seq);
                 continue;
             }
-            Set<String> flags = new HashSet<>(m.flags());
-            switch (s.mode()) {
-                case REPLACE -> {
-                    flags.clear();
-                    flags.addAll(given);
-                }
-                case ADD -> flags.addAll(given);
-                case REMOVE -> removeFlags(flags, given);
-            }
-            if (!flags.equals(m.flags())) {
-                Optional<MessageState> updated = ctx.mailboxes().setFlags(user, m.id(), flags);
-                if (updated.isEmpty()) {
-                    continue;
-                }
-                m = updated.get();
-                selected.update(m);
-            }
+            MessageState m = result.get().message();
+            selected.update(m);
+            boolean newModSeq = m.modSeq() != before.modSeq();
             if (!s.silent()) {
-                List<ImapValue> pairs = new ArrayList<>(List.of(new ImapValue.Atom("FLAGS"), FetchOp.flags(m.flags())));
-                if (s.uid()) {
-                    pairs.add(new ImapValue.Atom("UID"));
-                    pairs.add(ImapValue.number(m.uid()));
-                }
-                send(ImapResponse.fetch(seq, pairs));
+                send(ImapResponse.fetch(seq, storeData(m, true, s.uid())));
+            } else if (condstore && newModSeq) {
+                // .SILENT still tells a CONDSTORE client the new MODSEQ (RFC 7162 §3.1.3).
+                send(ImapResponse.fetch(seq, storeData(m, false, s.uid())));
             }
         }
         updates(s.uid());
@@ -798,6 +894,24 @@ final class ImapSession {
         return true;
     }
 
+    /** A STORE's FETCH data: FLAGS (unless silent), UID for UID STORE, MODSEQ under CONDSTORE. */
+    private List<ImapValue> storeData(MessageState m, boolean withFlags, boolean withUid) {
+        List<ImapValue> pairs = new ArrayList<>();
+        if (withFlags) {
+            pairs.add(new ImapValue.Atom("FLAGS"));
+            pairs.add(FetchOp.flags(m.flags()));
+        }
+        if (withUid) {
+            pairs.add(new ImapValue.Atom("UID"));
+            pairs.add(ImapValue.number(m.uid()));
+        }
+        if (condstore) {
+            pairs.add(new ImapValue.Atom("MODSEQ"));
+            pairs.add(ImapValue.list(ImapValue.number(m.modSeq())));
+        }
+        return pairs;
+    }
+
     private static void removeFlags(Set<String> flags, Set<String> remove) {
         flags.removeIf(f -> remove.contains(f)
                 || (!f.startsWith("\\") && remove.stream().anyMatch(r -> r.equalsIgnoreCase(f))));
@@ -807,17 +921,23 @@ final class ImapSession {
         if (!requireSelected(s.tag())) {
             return badCommands < ctx.settings().maxBadCommands();
         }
-        SearchOp op = new SearchOp(selected, ctx.mailboxes(), user, ctx.clock().instant());
-        List<Long> found = new ArrayList<>();
+        if (s.returnOptions().isPresent() && s.returnOptions().get().contains(ImapCommand.SearchReturn.SAVE)) {
+            return badCommand(s.tag(), "SEARCHRES is not supported");
+        }
+        boolean modSeqKey = usesModSeq(s.key());
+        if (modSeqKey) {
+            useCondstore();
+        }
+        List<Integer> seqs;
         try {
-            for (int seq = 1; seq <= selected.count(); seq++) {
-                if (op.matches(s.key(), seq)) {
-                    found.add(s.uid() ? selected.at(seq).uid() : seq);
-                }
-            }
+            seqs = matching(s.key());
         } catch (SearchOp.Unsupported e) {
             return badCommand(s.tag(), "Saved search results are not supported");
         }
+        List<Long> found = seqs.stream().map(seq -> s.uid() ? selected.at(seq).uid() : (long) seq).toList();
+        // With a MODSEQ key the answer names the highest MODSEQ among the matches (RFC 7162 §3.1.5).
+        Optional<Long> highest = modSeqKey ? seqs.stream().map(seq -> selected.at(seq).modSeq())
+                .max(Long::compare) : Optional.empty();
         NumberRanges result = NumberRanges.of(found.stream().mapToLong(Long::longValue).toArray());
         if (s.returnOptions().isPresent()) {
             Set<ImapCommand.SearchReturn> opts = s.returnOptions().get();
@@ -826,12 +946,63 @@ final class ImapSession {
                     opts.contains(ImapCommand.SearchReturn.MIN) && !result.isEmpty() ? Optional.of(result.min()) : Optional.empty(),
                     opts.contains(ImapCommand.SearchReturn.MAX) && !result.isEmpty() ? Optional.of(result.max()) : Optional.empty(),
                     opts.contains(ImapCommand.SearchReturn.COUNT) ? Optional.of(result.size()) : Optional.empty(),
-                    all ? Optional.of(result) : Optional.empty(), Optional.empty()));
+                    all ? Optional.of(result) : Optional.empty(), highest));
         } else {
-            send(ImapResponse.search(result, Optional.empty()));
+            send(ImapResponse.search(result, highest));
         }
         updates(s.uid());
         send(ImapResponse.ok(s.tag(), (s.uid() ? "UID SEARCH" : "SEARCH") + " completed"));
+        return true;
+    }
+
+    /** The sequence numbers of the selected messages that match, ascending. */
+    private List<Integer> matching(SearchKey key) throws IOException {
+        SearchOp op = new SearchOp(selected, ctx.mailboxes(), user, ctx.clock().instant());
+        List<Integer> found = new ArrayList<>();
+        for (int seq = 1; seq <= selected.count(); seq++) {
+            if (op.matches(key, seq)) {
+                found.add(seq);
+            }
+        }
+        return found;
+    }
+
+    private static boolean usesModSeq(SearchKey key) {
+        return switch (key) {
+            case SearchKey.ModSeq m -> true;
+            case SearchKey.Not n -> usesModSeq(n.key());
+            case SearchKey.And a -> a.keys().stream().anyMatch(ImapSession::usesModSeq);
+            case SearchKey.Or o -> usesModSeq(o.left()) || usesModSeq(o.right());
+            default -> false;
+        };
+    }
+
+    private boolean sort(ImapCommand.Sort s) throws IOException {
+        if (!requireSelected(s.tag())) {
+            return badCommands < ctx.settings().maxBadCommands();
+        }
+        if (s.returnOptions().isPresent()) {
+            return badCommand(s.tag(), "ESORT is not supported");
+        }
+        if (!SortOp.supported(s.criteria())) {
+            return badCommand(s.tag(), "SORT=DISPLAY is not supported");
+        }
+        boolean modSeqKey = usesModSeq(s.key());
+        if (modSeqKey) {
+            useCondstore();
+        }
+        List<Integer> seqs;
+        try {
+            seqs = SortOp.sort(matching(s.key()), s.criteria(), selected, ctx.mailboxes(), user);
+        } catch (SearchOp.Unsupported e) {
+            return badCommand(s.tag(), "Saved search results are not supported");
+        }
+        Optional<Long> highest = modSeqKey ? seqs.stream().map(seq -> selected.at(seq).modSeq())
+                .max(Long::compare) : Optional.empty();
+        send(ImapResponse.sort(seqs.stream().map(seq -> s.uid() ? selected.at(seq).uid() : (long) seq).toList(),
+                highest));
+        updates(s.uid());
+        send(ImapResponse.ok(s.tag(), (s.uid() ? "UID SORT" : "SORT") + " completed"));
         return true;
     }
 

@@ -28,6 +28,8 @@ final class SelectedMailbox {
     private final ArrayList<MessageState> messages;
     private long knownUidNext;
     private long knownModSeq;
+    private boolean condstore;
+    private boolean qresync;
 
     SelectedMailbox(Snapshot snapshot, boolean readOnly) {
         this.mailbox = snapshot.mailbox();
@@ -39,6 +41,33 @@ final class SelectedMailbox {
 
     MailboxState mailbox() {
         return mailbox;
+    }
+
+    /** CONDSTORE is on for the session (RFC 7162 §3.1): FETCH responses for flag changes carry MODSEQ. */
+    void useCondstore() {
+        condstore = true;
+    }
+
+    /** QRESYNC is on for the session (RFC 7162 §3.2): expunges are announced as VANISHED, by UID. */
+    void useQresync() {
+        condstore = true;
+        qresync = true;
+    }
+
+    /** The flag data of an unsolicited or STORE FETCH response: FLAGS, UID and, under CONDSTORE, MODSEQ. */
+    List<ImapValue> flagData(MessageState m, boolean withFlags) {
+        List<ImapValue> pairs = new ArrayList<>();
+        if (withFlags) {
+            pairs.add(new ImapValue.Atom("FLAGS"));
+            pairs.add(FetchOp.flags(m.flags()));
+        }
+        pairs.add(new ImapValue.Atom("UID"));
+        pairs.add(ImapValue.number(m.uid()));
+        if (condstore) {
+            pairs.add(new ImapValue.Atom("MODSEQ"));
+            pairs.add(ImapValue.list(ImapValue.number(m.modSeq())));
+        }
+        return pairs;
     }
 
     boolean readOnly() {
@@ -136,11 +165,54 @@ final class SelectedMailbox {
             }
         }
         seqs.sort(java.util.Comparator.reverseOrder());
+        List<Long> gone = new ArrayList<>();
         for (int seq : seqs) {
-            messages.remove(seq - 1);
-            out.add(ImapResponse.expunge(seq));
+            gone.add(messages.remove(seq - 1).uid());
+            if (!qresync) {
+                out.add(ImapResponse.expunge(seq));
+            }
+        }
+        if (qresync && !gone.isEmpty()) {
+            out.add(ImapResponse.vanished(false, NumberRanges.of(gone.stream().mapToLong(Long::longValue).toArray())));
         }
         return out;
+    }
+
+    /**
+     * The UIDs of {@code known} that may have been expunged after {@code modSeq} (RFC 7162
+     * VANISHED (EARLIER)): those that are neither live nor known to have been expunged at or
+     * before it. Purged messages are forgotten, so their UIDs are always included; a client
+     * ignores UIDs it never had.
+     */
+    static NumberRanges vanishedSince(NumberRanges known, List<MessageState> live, List<Mailboxes.Expunged> expunged,
+            long modSeq) {
+        long[] excluded = java.util.stream.LongStream.concat(live.stream().mapToLong(MessageState::uid),
+                expunged.stream().filter(e -> e.modSeq() <= modSeq).mapToLong(Mailboxes.Expunged::uid))
+                .sorted().toArray();
+        List<Long> bounds = new ArrayList<>();
+        for (int i = 0; i < known.intervalCount(); i++) {
+            long lo = known.low(i);
+            long hi = known.high(i);
+            int j = java.util.Arrays.binarySearch(excluded, lo);
+            j = j < 0 ? -j - 1 : j;
+            long cur = lo;
+            for (; j < excluded.length && excluded[j] <= hi; j++) {
+                if (excluded[j] > cur) {
+                    bounds.add(cur);
+                    bounds.add(excluded[j] - 1);
+                }
+                cur = Math.max(cur, excluded[j] + 1);
+            }
+            if (cur <= hi) {
+                bounds.add(cur);
+                bounds.add(hi);
+            }
+        }
+        if (bounds.isEmpty()) {
+            return NumberRanges.empty();
+        }
+        return SequenceSet.ofRanges(bounds.stream().mapToLong(Long::longValue).toArray())
+                .resolve(SequenceSet.MAX_NUMBER);
     }
 
     /** Whether the mailbox changed since the view was last brought up to date: one indexed lookup. */
@@ -159,10 +231,7 @@ final class SelectedMailbox {
         if (snapshot.isEmpty()) {
             // Deleted elsewhere: every message is gone.
             if (allowExpunge) {
-                for (int seq = messages.size(); seq >= 1; seq--) {
-                    out.add(ImapResponse.expunge(seq));
-                }
-                messages.clear();
+                out.addAll(expunged(messages.stream().map(MessageState::uid).toList()));
             }
             return out;
         }
@@ -172,11 +241,18 @@ final class SelectedMailbox {
         }
         boolean keptGhosts = false;
         if (allowExpunge) {
+            List<Long> gone = new ArrayList<>();
             for (int seq = messages.size(); seq >= 1; seq--) {
                 if (!live.containsKey(messages.get(seq - 1).uid())) {
-                    messages.remove(seq - 1);
-                    out.add(ImapResponse.expunge(seq));
+                    gone.add(messages.remove(seq - 1).uid());
+                    if (!qresync) {
+                        out.add(ImapResponse.expunge(seq));
+                    }
                 }
+            }
+            if (qresync && !gone.isEmpty()) {
+                out.add(ImapResponse.vanished(false,
+                        NumberRanges.of(gone.stream().mapToLong(Long::longValue).toArray())));
             }
         }
         for (int i = 0; i < messages.size(); i++) {
@@ -189,8 +265,7 @@ final class SelectedMailbox {
             if (now.modSeq() != mine.modSeq()) {
                 messages.set(i, now);
                 if (!now.flags().equals(mine.flags())) {
-                    out.add(ImapResponse.fetch(i + 1, List.of(new ImapValue.Atom("FLAGS"), FetchOp.flags(now.flags()),
-                            new ImapValue.Atom("UID"), ImapValue.number(now.uid()))));
+                    out.add(ImapResponse.fetch(i + 1, flagData(now, true)));
                 }
             }
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.postern.access.AccessPolicy;
 import org.postern.access.Caller;
 import org.postern.access.Scope;
@@ -146,6 +147,58 @@ public final class Mailboxes {
         Scope scope = scope(caller);
         return store.inTransaction(tx -> tx.messages().setFlags(scope, id, flags)).map(Mailboxes::message);
     }
+
+    /**
+     * Changes a message's flags from their current value (read in the same transaction, so a
+     * change made meanwhile by another session is kept), giving it a new MODSEQ when they differ.
+     * With {@code unchangedSince} (RFC 7162 UNCHANGEDSINCE; {@link Long#MAX_VALUE} for none) a
+     * message whose MODSEQ is above it is left alone and reported as refused. The check and the
+     * write share one transaction: on SQLite it holds the only write lock, so nothing can slip
+     * between them.
+     * @return the outcome, empty when the message is gone
+     */
+    public Optional<FlagUpdate> updateFlags(Caller.User caller, MessageId id, UnaryOperator<Set<String>> change,
+            long unchangedSince) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> {
+            Optional<StoredMessage> current = tx.messages().byId(scope, id).filter(m -> m.deletedAt().isEmpty());
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            if (current.get().modSeq() > unchangedSince) {
+                return Optional.of(new FlagUpdate(message(current.get()), false));
+            }
+            Set<String> flags = change.apply(current.get().flags());
+            if (flags.equals(current.get().flags())) {
+                return Optional.of(new FlagUpdate(message(current.get()), true));
+            }
+            return tx.messages().setFlags(scope, id, flags).map(m -> new FlagUpdate(message(m), true));
+        });
+    }
+
+    /**
+     * The outcome of {@link #updateFlags}: the message as it now is, and whether the change was
+     * made (false: its MODSEQ was above UNCHANGEDSINCE).
+     */
+    public record FlagUpdate(MessageState message, boolean applied) {
+        public FlagUpdate {
+            Objects.requireNonNull(message);
+        }
+    }
+
+    /**
+     * The UIDs of a mailbox's expunged messages, each with the MODSEQ its expunge took, by UID, as
+     * long as they are kept (soft-deleted); purged messages are forgotten, so a UID below UIDNEXT
+     * that is neither live nor listed here may have vanished at any time.
+     */
+    public List<Expunged> expunged(Caller.User caller, MailboxId id) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.messages().expunged(scope, id)).stream()
+                .map(e -> new Expunged(e.uid(), e.modSeq())).toList();
+    }
+
+    /** An expunged message's UID and the MODSEQ of its expunge. */
+    public record Expunged(long uid, long modSeq) {}
 
     /** Removes messages from their mailbox (soft delete; purge removes them for good). @return how many were live */
     public int expunge(Caller.User caller, Collection<MessageId> ids) {

@@ -28,6 +28,9 @@ class ImapE2ETest {
     private static final String BOB = "bob@example.test";
     private static final String CAROL = "carol@example.test";
     private static final String DAVE = "dave@example.test";
+    private static final String ERIN = "erin@example.test";
+    private static final String FRANK = "frank@example.test";
+    private static final String GRACE = "grace@example.test";
     private static final String PASSWORD = "correct horse battery staple";
     private static final String SENDER = "news@sender.test";
 
@@ -43,7 +46,7 @@ class ImapE2ETest {
         dns = LoopbackDns.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
         postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec());
         try (Deployment d = Deployment.open(postern.dataDir())) {
-            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE);
+            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE);
         }
         server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
     }
@@ -305,5 +308,143 @@ class ImapE2ETest {
         assertThat(Deployment.messages(postern.dataDir(), DAVE, "Archive"))
                 .anyMatch(m -> m.text().contains("Subject: from the laptop"));
         assertThat(Deployment.find(postern.dataDir(), DAVE, "INBOX", id)).isPresent();
+    }
+
+    private static ImapConnection signedIn(String user) throws Exception {
+        ImapConnection c = ImapConnection.tls(server.port("imaps"));
+        assertThat(c.command("l", "LOGIN " + user + " \"" + PASSWORD + "\"").getLast()).startsWith("l OK");
+        return c;
+    }
+
+    /** The number after {@code key} in the first line that has it, e.g. {@code HIGHESTMODSEQ 12}. */
+    private static long number(List<String> lines, String key) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(key) + " \\(?(\\d+)");
+        for (String l : lines) {
+            java.util.regex.Matcher m = p.matcher(l);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no " + key + " in " + lines);
+    }
+
+    @Test
+    void condstoreReportsModSeqsFetchesOnlyChangesAndRefusesAStoreOnAMessageChangedElsewhere() throws Exception {
+        deliver(ERIN, "first", "one\r\n");
+        deliver(ERIN, "second", "two\r\n");
+        try (ImapConnection c = signedIn(ERIN); ImapConnection other = signedIn(ERIN)) {
+            assertThat(c.command("a", "CAPABILITY").getFirst())
+                    .contains(" CONDSTORE", " QRESYNC", " ESEARCH", " SORT");
+            assertThat(c.command("b", "ENABLE CONDSTORE")).contains("* ENABLED CONDSTORE");
+            List<String> select = c.command("c", "SELECT INBOX");
+            long highest = number(select, "HIGHESTMODSEQ");
+            List<String> fetched = c.command("d", "FETCH 1:* (UID MODSEQ)");
+            assertThat(fetched).filteredOn(l -> l.contains("FETCH (UID")).hasSize(2);
+            long second = number(fetched.subList(1, 2), "MODSEQ");
+
+            assertThat(other.command("e", "SELECT INBOX").getLast()).startsWith("e OK");
+            assertThat(other.command("f", "STORE 1 +FLAGS (\\Flagged)").getLast()).startsWith("f OK");
+
+            List<String> changed = c.command("g", "UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + highest + ")");
+            // The change is told as an update first, then as the answer (its MODSEQ included in both).
+            assertThat(changed).filteredOn(l -> l.startsWith("* 1 FETCH")).isNotEmpty()
+                    .allMatch(l -> l.contains("\\Flagged") && l.contains("MODSEQ ("));
+            assertThat(changed).noneMatch(l -> l.startsWith("* 2 FETCH"));
+            assertThat(changed.getLast()).startsWith("g OK");
+
+            // Message 1 changed after "highest": the conditional store leaves it alone.
+            assertThat(c.command("h", "STORE 1:2 (UNCHANGEDSINCE " + second + ") +FLAGS.SILENT (\\Seen)"))
+                    .anyMatch(l -> l.matches("\\* 2 FETCH \\(MODSEQ \\(\\d+\\)\\)"))
+                    .noneMatch(l -> l.startsWith("* 2 FETCH (FLAGS"))
+                    .last().asString().startsWith("h OK [MODIFIED 1]");
+            assertThat(c.command("i", "FETCH 1 (FLAGS)").getFirst()).doesNotContain("\\Seen");
+            assertThat(c.command("j", "STORE 1 (UNCHANGEDSINCE 0) +FLAGS (\\Seen)").getLast())
+                    .startsWith("j OK [MODIFIED 1]");
+
+            List<String> search = c.command("k", "SEARCH MODSEQ " + (highest + 1));
+            long now = number(c.command("m", "STATUS INBOX (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
+            assertThat(search.getFirst()).isEqualTo("* SEARCH 1 2 (MODSEQ " + now + ")");
+            assertThat(c.command("n", "SEARCH MODSEQ " + (now + 1)).getFirst()).isEqualTo("* SEARCH");
+        }
+    }
+
+    @Test
+    void qresyncSelectReportsVanishedUidsAndChangedFlagsAndLaterExpungesAsVanished() throws Exception {
+        deliver(FRANK, "one", "1\r\n");
+        deliver(FRANK, "two", "2\r\n");
+        deliver(FRANK, "three", "3\r\n");
+        long validity;
+        long highest;
+        try (ImapConnection c = signedIn(FRANK)) {
+            assertThat(c.command("a", "SELECT INBOX (QRESYNC (1 1))").getLast()).as("QRESYNC needs ENABLE first")
+                    .startsWith("a BAD");
+            assertThat(c.command("b", "ENABLE QRESYNC")).contains("* ENABLED QRESYNC");
+            List<String> select = c.command("c", "SELECT INBOX");
+            validity = number(select, "UIDVALIDITY");
+            highest = number(select, "HIGHESTMODSEQ");
+        }
+        try (ImapConnection other = signedIn(FRANK)) {
+            other.command("d", "SELECT INBOX");
+            assertThat(other.command("e", "STORE 2 +FLAGS (\\Seen)").getLast()).startsWith("e OK");
+            other.command("f", "STORE 1 +FLAGS (\\Deleted)");
+            assertThat(other.command("g", "EXPUNGE")).contains("* 1 EXPUNGE");
+        }
+        try (ImapConnection c = signedIn(FRANK)) {
+            c.command("h", "ENABLE QRESYNC");
+            List<String> select = c.command("i", "SELECT INBOX (QRESYNC (" + validity + " " + highest + " 1:3))");
+            assertThat(select).contains("* VANISHED (EARLIER) 1");
+            assertThat(select).filteredOn(l -> l.contains(" FETCH ")).singleElement().asString()
+                    .startsWith("* 1 FETCH (FLAGS (\\Seen) UID 2 MODSEQ (");
+            assertThat(select.getLast()).startsWith("i OK [READ-WRITE]");
+
+            c.command("j", "STORE 1 +FLAGS.SILENT (\\Deleted)");
+            assertThat(c.command("k", "UID EXPUNGE 2")).contains("* VANISHED 2").noneMatch(l -> l.endsWith("EXPUNGE"));
+            List<String> resync = c.command("m", "UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + highest + " VANISHED)");
+            assertThat(resync).contains("* VANISHED (EARLIER) 1:2");
+            assertThat(resync.getLast()).startsWith("m OK");
+            // A client whose UIDVALIDITY is stale gets a plain SELECT.
+            assertThat(c.command("n", "SELECT INBOX (QRESYNC (" + (validity + 1) + " 1))"))
+                    .contains("* OK [CLOSED] Previous mailbox closed").noneMatch(l -> l.startsWith("* VANISHED"));
+        }
+    }
+
+    private static final String IMAPLIB_SORT = """
+            import imaplib, ssl, sys
+            port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            c = imaplib.IMAP4_SSL('127.0.0.1', port, ssl_context=ctx)
+            c.login(user, pw)
+            typ, data = c.capability()
+            assert b' SORT' in data[0], data
+            c.select('INBOX')
+            typ, data = c.sort('(SUBJECT)', 'UTF-8', 'ALL')
+            print('subject', data[0].decode())
+            typ, data = c.sort('(REVERSE SIZE)', 'UTF-8', 'ALL')
+            print('size', data[0].decode())
+            typ, data = c.uid('SORT', '(REVERSE ARRIVAL)', 'US-ASCII', 'SUBJECT', 'r')
+            print('uid', data[0].decode())
+            c.logout()
+            """;
+
+    @Test
+    void sortOrdersBySubjectSizeAndArrivalAndEsearchAnswersMinMaxCountAll() throws Exception {
+        deliver(GRACE, "Re: [list] banana", "bb\r\n");
+        deliver(GRACE, "apple", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+        deliver(GRACE, "Fwd: cherry", "c\r\n");
+        Launcher.Result r = python(IMAPLIB_SORT, Integer.toString(server.port("imaps")), GRACE, PASSWORD);
+        assertThat(r.exitCode()).as(r + "\n" + server.output()).isZero();
+        assertThat(r.out()).contains("subject 2 1 3\n", "size 2 1 3\n", "uid 3 1\n");
+        try (ImapConnection c = signedIn(GRACE)) {
+            c.command("a", "SELECT INBOX");
+            assertThat(c.command("b", "SEARCH RETURN (MIN MAX COUNT ALL) ALL").getFirst())
+                    .isEqualTo("* ESEARCH (TAG \"b\") MIN 1 MAX 3 COUNT 3 ALL 1:3");
+            assertThat(c.command("c", "UID SEARCH RETURN (COUNT) SUBJECT apple").getFirst())
+                    .isEqualTo("* ESEARCH (TAG \"c\") UID COUNT 1");
+            assertThat(c.command("d", "SEARCH RETURN () SUBJECT nothing-like-this").getFirst())
+                    .isEqualTo("* ESEARCH (TAG \"d\")");
+            assertThat(c.command("e", "SORT (DISPLAYFROM) UTF-8 ALL").getLast()).startsWith("e BAD");
+        }
     }
 }
