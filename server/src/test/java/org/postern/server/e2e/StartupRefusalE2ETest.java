@@ -82,7 +82,12 @@ class StartupRefusalE2ETest {
         ok(p.runWithInput("Subject: x\r\n\r\ny\r\n".getBytes(), "mail", "import", "alice@example.org"));
         // Replace the ring with a fresh one: the stored data key's master key is gone.
         Files.delete(p.dataDir().resolve("keys/master.keys"));
-        Files.delete(p.dataDir().resolve("keys/token-signing.sealed"));
+        // The keys sealed under the lost ring go too (they would be regenerated under the new one).
+        try (var sealed = Files.newDirectoryStream(p.dataDir().resolve("keys"), "*.sealed")) {
+            for (java.nio.file.Path f : sealed) {
+                Files.delete(f);
+            }
+        }
         Launcher.Result r = p.run("store", "verify");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED message");
