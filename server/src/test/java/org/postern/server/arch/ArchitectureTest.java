@@ -71,6 +71,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void smtpReachesIdentityOnlyThroughProtocolSignInAndTheAuditLog() {
+        noClasses().that().resideInAPackage("org.postern.smtp..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.postern.auth.account..",
+                        "org.postern.auth.credential..", "org.postern.auth.mfa..", "org.postern.auth.admin..",
+                        "org.postern.auth.token..", "org.postern.auth.session..", "org.postern.auth.throttle..",
+                        "org.postern.auth.secret..", "org.postern.auth.totp..", "org.postern.mail.keys..",
+                        "org.postern.mail.mailbox..", "org.postern.mail.message..", "org.postern.imap..")
+                .check(classes);
+    }
+
+    @Test
     void parsersOfUntrustedInputDependOnTheModelAndTheJdkOnly() {
         noClasses().that().resideInAPackage("org.postern.codec..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.postern.access..", "org.postern.mail..",
