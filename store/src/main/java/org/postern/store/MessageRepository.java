@@ -39,6 +39,9 @@ public interface MessageRepository {
      */
     List<Expunged> expunged(Scope scope, MailboxId mailbox);
 
+    /** The total size in bytes of an owner's live (not soft-deleted) messages in all mailboxes: their storage use. */
+    long liveBytes(Scope scope, UserId owner);
+
     /** A soft-deleted message's UID and the MODSEQ its deletion took. */
     record Expunged(long uid, long modSeq) {}
 

@@ -730,6 +730,19 @@ public interface MetadataStoreContract {
     }
 
     @Test
+    default void liveBytesSumsTheOwnersLiveMessagesOnly() {
+        World w = world();
+        assertThat(tx((Repositories r) -> r.messages().liveBytes(userScope(w.a1()), w.a1().id()))).isZero();
+        StoredMessage kept = append(w.a1(), w.a1Inbox());
+        StoredMessage gone = append(w.a1(), w.a1Inbox());
+        append(w.a2(), w.a2Inbox());
+        tx((Repositories r) -> r.messages().markDeleted(server(), gone.id(), Instant.now()));
+        assertThat(tx((Repositories r) -> r.messages().liveBytes(userScope(w.a1()), w.a1().id())))
+                .isEqualTo(kept.size()).isPositive();
+        assertThat(tx((Repositories r) -> r.messages().liveBytes(userScope(w.a2()), w.a1().id()))).isZero();
+    }
+
+    @Test
     default void deletedBeforeFindsOldDeletionsAndPurgeRemovesThem() {
         World w = world();
         StoredMessage old = append(w.a1(), w.a1Inbox());

@@ -166,6 +166,18 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     }
 
     @Override
+    public long liveBytes(Scope scope, UserId owner) {
+        Objects.requireNonNull(owner, "owner");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM messages WHERE owner_id = :owner"
+                        + " AND deleted_at IS NULL" + f.sql())
+                .bind("owner", owner.value().toString())
+                .bindMap(f.params())
+                .mapTo(Long.class)
+                .one());
+    }
+
+    @Override
     public List<StoredMessage> deletedBefore(Scope scope, Instant before) {
         Objects.requireNonNull(before, "before");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
