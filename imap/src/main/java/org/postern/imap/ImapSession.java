@@ -84,6 +84,7 @@ final class ImapSession {
 
     // APPEND staging for the command being read (all or nothing).
     private final List<MessageState> staged = new ArrayList<>();
+    private long appendRoom;
     private MailboxState appendTarget;
     private ImapResponse.Tagged appendFailure;
 
@@ -245,6 +246,7 @@ final class ImapSession {
         }
         caps.addAll(List.of("LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
                 "CHILDREN", "SPECIAL-USE", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT",
+                "LIST-EXTENDED", "LIST-STATUS", "QUOTA", "QUOTA=RES-STORAGE",
                 "APPENDLIMIT=" + ctx.settings().limits().maxAppendBytes()));
         return caps;
     }
@@ -300,8 +302,8 @@ final class ImapSession {
                 case ImapCommand.Copy c -> copyOrMove(tag, c.uid(), c.set(), c.target(), false);
                 case ImapCommand.Move m -> copyOrMove(tag, m.uid(), m.set(), m.target(), true);
                 case ImapCommand.Sort s -> sort(s);
-                case ImapCommand.GetQuota g -> badCommand(tag, "QUOTA is not supported");
-                case ImapCommand.GetQuotaRoot g -> badCommand(tag, "QUOTA is not supported");
+                case ImapCommand.GetQuota g -> getQuota(g);
+                case ImapCommand.GetQuotaRoot g -> getQuotaRoot(g);
             };
         } catch (NotFoundException | AccessDeniedException e) {
             send(ImapResponse.no(tag, ResponseCode.NONEXISTENT, "No such mailbox or message"));
@@ -536,14 +538,21 @@ final class ImapSession {
         boolean subscribedOnly = l.selection().contains(ImapCommand.ListSelection.SUBSCRIBED);
         boolean specialOnly = l.selection().contains(ImapCommand.ListSelection.SPECIAL_USE);
         boolean returnSubscribed = subscribedOnly || l.returns().contains(ImapCommand.ListReturn.SUBSCRIBED);
+        boolean recursive = l.selection().contains(ImapCommand.ListSelection.RECURSIVEMATCH);
+        boolean returnStatus = l.returns().contains(ImapCommand.ListReturn.STATUS);
+        Set<String> subscribedNames = new HashSet<>();
+        all.stream().filter(MailboxState::subscribed).forEach(m -> subscribedNames.add(m.name()));
         for (MailboxState m : sorted(all)) {
-            if (subscribedOnly && !m.subscribed()) {
+            if (patterns.stream().noneMatch(p -> p.matches(m.name()))) {
+                continue;
+            }
+            // RECURSIVEMATCH (RFC 5258 §3.5): a parent of subscribed mailboxes is listed with CHILDINFO.
+            boolean subscribedChild = recursive && subscribedOnly
+                    && subscribedNames.stream().anyMatch(n -> n.startsWith(m.name() + Mailboxes.DELIMITER));
+            if (subscribedOnly && !m.subscribed() && !subscribedChild) {
                 continue;
             }
             if (specialOnly && (m.specialUse().isEmpty() || m.specialUse().get() == SpecialUse.INBOX)) {
-                continue;
-            }
-            if (patterns.stream().noneMatch(p -> p.matches(m.name()))) {
                 continue;
             }
             List<String> attributes = new ArrayList<>();
@@ -553,7 +562,13 @@ final class ImapSession {
             if (returnSubscribed && m.subscribed()) {
                 attributes.add("\\Subscribed");
             }
-            send(ImapResponse.list(attributes, Mailboxes.DELIMITER, new MailboxName(m.name()), List.of()));
+            List<ImapValue> extended = subscribedChild ? List.of(new ImapValue.Str("CHILDINFO"),
+                    ImapValue.list(new ImapValue.Str("SUBSCRIBED"))) : List.of();
+            send(ImapResponse.list(attributes, Mailboxes.DELIMITER, new MailboxName(m.name()), extended));
+            if (returnStatus && (!subscribedOnly || m.subscribed())) {
+                // LIST-STATUS (RFC 5819): each listed mailbox's STATUS right after its LIST line.
+                send(ImapResponse.status(new MailboxName(m.name()), statusValues(m, l.statusItems())));
+            }
         }
         send(ImapResponse.ok(tag, "LIST completed"));
         return true;
@@ -581,9 +596,17 @@ final class ImapSession {
 
     private boolean status(ImapCommand.Status s) throws IOException {
         MailboxState box = ctx.mailboxes().find(user, s.mailbox().name()).orElseThrow(() -> new NotFoundException("x"));
+        send(ImapResponse.status(s.mailbox(), statusValues(box, s.items())));
+        updates(true);
+        send(ImapResponse.ok(s.tag(), "STATUS completed"));
+        return true;
+    }
+
+    /** The STATUS items of a mailbox, from one snapshot, in the order asked. */
+    private Map<StatusItem, Long> statusValues(MailboxState box, List<StatusItem> items) {
         Snapshot snap = ctx.mailboxes().snapshot(user, box.id()).orElseThrow(() -> new NotFoundException("x"));
         Map<StatusItem, Long> values = new LinkedHashMap<>();
-        for (StatusItem item : s.items()) {
+        for (StatusItem item : items) {
             values.put(item, switch (item) {
                 case MESSAGES -> (long) snap.messages().size();
                 case RECENT -> 0L;
@@ -596,10 +619,7 @@ final class ImapSession {
                 case APPENDLIMIT -> ctx.settings().limits().maxAppendBytes();
             });
         }
-        send(ImapResponse.status(s.mailbox(), values));
-        updates(true);
-        send(ImapResponse.ok(s.tag(), "STATUS completed"));
-        return true;
+        return values;
     }
 
     private boolean create(ImapCommand.Create c) throws IOException {
@@ -775,6 +795,38 @@ final class ImapSession {
                 send(r);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ QUOTA
+
+    /** The one quota root (RFC 9208), named "", holding all of a user's mailboxes; present when a quota is set. */
+    private static final String QUOTA_ROOT = "";
+
+    private ImapResponse quotaResponse() {
+        long kib = 1024;
+        long used = (ctx.mailboxes().usedBytes(user) + kib - 1) / kib;
+        return ImapResponse.quota(QUOTA_ROOT, Map.of("STORAGE", new long[] {used, ctx.settings().quotaBytes() / kib}));
+    }
+
+    private boolean getQuotaRoot(ImapCommand.GetQuotaRoot g) throws IOException {
+        ctx.mailboxes().find(user, g.mailbox().name()).orElseThrow(() -> new NotFoundException("no such mailbox"));
+        boolean quota = ctx.settings().quotaBytes() > 0;
+        send(ImapResponse.quotaRoot(g.mailbox(), quota ? List.of(QUOTA_ROOT) : List.of()));
+        if (quota) {
+            send(quotaResponse());
+        }
+        send(ImapResponse.ok(g.tag(), "GETQUOTAROOT completed"));
+        return true;
+    }
+
+    private boolean getQuota(ImapCommand.GetQuota g) throws IOException {
+        if (ctx.settings().quotaBytes() == 0 || !g.root().equals(QUOTA_ROOT)) {
+            send(ImapResponse.no(g.tag(), ResponseCode.NONEXISTENT, "No such quota root"));
+            return true;
+        }
+        send(quotaResponse());
+        send(ImapResponse.ok(g.tag(), "GETQUOTA completed"));
+        return true;
     }
 
     // ------------------------------------------------------------------ selected state
@@ -1088,6 +1140,10 @@ final class ImapSession {
             if (m.index() == 0) {
                 startAppend(a.tag(), m.mailbox());
             }
+            if (appendFailure == null && m.message().size() > appendRoom) {
+                // Refused before a byte of it is read (RFC 9208 §4.3: NO [OVERQUOTA]).
+                appendFailure = ImapResponse.no(a.tag(), ResponseCode.OVERQUOTA, "Over quota");
+            }
             if (appendFailure != null) {
                 send(appendFailure);
                 reader.refuseLiteral();
@@ -1108,6 +1164,8 @@ final class ImapSession {
         if (appendTarget == null) {
             appendFailure = ImapResponse.no(tag, ResponseCode.TRYCREATE, "No such mailbox");
         }
+        long quota = ctx.settings().quotaBytes();
+        appendRoom = quota == 0 ? Long.MAX_VALUE : quota - ctx.mailboxes().usedBytes(user);
     }
 
     private boolean appendData(ReadResult.AppendData d) {
@@ -1121,11 +1179,16 @@ final class ImapSession {
             return true; // the rest of the body is skipped by the reader
         }
         ImapCommand.AppendMessage m = d.message().message();
+        if (m.size() > appendRoom) {
+            appendFailure = ImapResponse.no(d.tag(), ResponseCode.OVERQUOTA, "Over quota");
+            return true; // the reader skips the body
+        }
         Set<String> flags = new HashSet<>(m.flags());
         flags.remove("\\Recent");
         try {
             staged.add(ctx.mailboxes().append(user, appendTarget.id(), d.body(), flags,
                     m.internalDate().map(t -> t.toInstant()), ctx.settings().limits().maxAppendBytes()));
+            appendRoom -= staged.getLast().size();
         } catch (InvalidInputException e) {
             appendFailure = ImapResponse.no(d.tag(), ResponseCode.TOOBIG, "Message too large");
         } catch (NotFoundException e) {

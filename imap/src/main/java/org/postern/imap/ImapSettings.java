@@ -16,9 +16,10 @@ import org.postern.codec.imap.ImapLimits;
  * @param limits the codec's bounds after authentication ({@code maxAppendBytes} is APPENDLIMIT)
  * @param unsafePlaintextLoginOnLoopback allow LOGIN and AUTHENTICATE without TLS from a loopback
  *     address: for tests only, never in production (the password crosses in the clear)
+ * @param quotaBytes the storage each user may hold (QUOTA reports it, APPEND enforces it); 0 for none
  */
 public record ImapSettings(int maxConnections, int maxConnectionsPerIp, Duration preAuthTimeout, Duration idleTimeout,
-        int maxBadCommands, ImapLimits limits, boolean unsafePlaintextLoginOnLoopback) {
+        int maxBadCommands, ImapLimits limits, boolean unsafePlaintextLoginOnLoopback, long quotaBytes) {
 
     public ImapSettings {
         Objects.requireNonNull(preAuthTimeout);
@@ -27,16 +28,24 @@ public record ImapSettings(int maxConnections, int maxConnectionsPerIp, Duration
         if (maxConnections < 1 || maxConnectionsPerIp < 1 || maxBadCommands < 1) {
             throw new IllegalArgumentException("IMAP connection and error limits must be at least 1");
         }
+        if (quotaBytes < 0) {
+            throw new IllegalArgumentException("a quota cannot be negative");
+        }
     }
 
-    /** 2000 connections, 50 per address, 60 s to log in, 30 min idle, 10 bad commands, the codec's defaults. */
+    /** 2000 connections, 50 per address, 60 s to log in, 30 min idle, 10 bad commands, the codec's defaults, no quota. */
     public static ImapSettings defaults(long maxMessageBytes) {
         return new ImapSettings(2000, 50, Duration.ofSeconds(60), Duration.ofMinutes(30), 10,
-                ImapLimits.defaults().withMaxAppendBytes(maxMessageBytes), false);
+                ImapLimits.defaults().withMaxAppendBytes(maxMessageBytes), false, 0);
     }
 
     public ImapSettings withUnsafePlaintextLoginOnLoopback(boolean allow) {
         return new ImapSettings(maxConnections, maxConnectionsPerIp, preAuthTimeout, idleTimeout, maxBadCommands, limits,
-                allow);
+                allow, quotaBytes);
+    }
+
+    public ImapSettings withQuotaBytes(long bytes) {
+        return new ImapSettings(maxConnections, maxConnectionsPerIp, preAuthTimeout, idleTimeout, maxBadCommands, limits,
+                unsafePlaintextLoginOnLoopback, bytes);
     }
 }

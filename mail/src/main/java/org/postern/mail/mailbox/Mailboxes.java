@@ -197,6 +197,12 @@ public final class Mailboxes {
                 .map(e -> new Expunged(e.uid(), e.modSeq())).toList();
     }
 
+    /** The caller's storage use: the total size in bytes of their live messages in all mailboxes. */
+    public long usedBytes(Caller.User caller) {
+        Scope scope = scope(caller);
+        return store.inTransaction(tx -> tx.messages().liveBytes(scope, caller.userId()));
+    }
+
     /** An expunged message's UID and the MODSEQ of its expunge. */
     public record Expunged(long uid, long modSeq) {}
 

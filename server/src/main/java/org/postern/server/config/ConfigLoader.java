@@ -410,7 +410,8 @@ public final class ConfigLoader {
 
         boolean unsafeImapLogin = choice(s.get(ConfigReference.UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK), "false",
                 Set.of("true", "false"), problems).equals("true");
-        ImapSettings imapSettings = ImapSettings.defaults(maxMessage).withUnsafePlaintextLoginOnLoopback(unsafeImapLogin);
+        ImapSettings imapSettings = ImapSettings.defaults(maxMessage).withUnsafePlaintextLoginOnLoopback(unsafeImapLogin)
+                .withQuotaBytes(quota(s.get(ConfigReference.MAIL_QUOTA_BYTES), problems));
 
         SubmissionSettings submissionSettings = new SubmissionSettings(
                 size(s.get(ConfigReference.SUBMISSION_MAX_MESSAGE_BYTES), SubmissionSettings.DEFAULT.maxMessageBytes(),
@@ -731,6 +732,36 @@ public final class ConfigLoader {
         }
         problems.add(s.where() + ": " + s.key() + " must be a size from 1 KiB to 1 GiB, in bytes or with a KiB/MiB/GiB suffix");
         return defaultValue;
+    }
+
+    private static final Pattern QUOTA = Pattern.compile("([0-9]{1,19})\\s*(KiB|MiB|GiB|TiB)?");
+
+    /** A storage quota: 0 (none), or 1 MiB to 1 PiB. */
+    private static long quota(Setting s, List<String> problems) {
+        if (s == null) {
+            return 0;
+        }
+        Matcher m = QUOTA.matcher(s.value());
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
+                    case "KiB" -> 1L << 10;
+                    case "MiB" -> 1L << 20;
+                    case "GiB" -> 1L << 30;
+                    default -> 1L << 40;
+                };
+                long bytes = Math.multiplyExact(n, unit);
+                if (bytes == 0 || (bytes >= 1L << 20 && bytes <= 1L << 50)) {
+                    return bytes;
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // reported below
+            }
+        }
+        problems.add(s.where() + ": " + s.key() + " must be 0 or a size from 1 MiB to 1 PiB, in bytes or with a "
+                + "KiB/MiB/GiB/TiB suffix");
+        return 0;
     }
 
     // ---- helpers -----------------------------------------------------------------------------

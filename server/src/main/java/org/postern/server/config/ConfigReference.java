@@ -78,6 +78,7 @@ public final class ConfigReference {
     public static final String SIGNIN_LOCK_TIME = "signin_lock_time";
     public static final String GEOIP_TABLE = "geoip_table";
     public static final String UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK = "unsafe_imap_plaintext_login_on_loopback";
+    public static final String MAIL_QUOTA_BYTES = "mail_quota_bytes";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -148,6 +149,9 @@ public final class ConfigReference {
             new Entry(SIGNIN_LOCK_TIME, "15m", "How long such a lock lasts, and the window failures are counted in (1m to 24h)."),
             new Entry(GEOIP_TABLE, "",
                     "IP-to-location table for impossible-travel checks: a CSV file of cidr,latitude,longitude lines; empty for none."),
+            new Entry(MAIL_QUOTA_BYTES, "0",
+                    "Storage each user may hold, in bytes (suffixes KiB, MiB, GiB, TiB allowed; 0 for no quota). IMAP QUOTA "
+                            + "reports it and IMAP APPEND enforces it; delivery over SMTP does not check it yet."),
             new Entry(UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK, "false",
                     "For tests only: true lets IMAP clients on a loopback address log in without TLS (passwords in the clear). "
                             + "Never set it on a real server."));

@@ -31,6 +31,7 @@ class ImapE2ETest {
     private static final String ERIN = "erin@example.test";
     private static final String FRANK = "frank@example.test";
     private static final String GRACE = "grace@example.test";
+    private static final String HEIDI = "heidi@example.test";
     private static final String PASSWORD = "correct horse battery staple";
     private static final String SENDER = "news@sender.test";
 
@@ -44,9 +45,10 @@ class ImapE2ETest {
     @BeforeAll
     static void start() throws Exception {
         dns = LoopbackDns.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
-        postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec());
+        postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec())
+                .env("POSTERN_MAIL_QUOTA_BYTES", "1MiB");
         try (Deployment d = Deployment.open(postern.dataDir())) {
-            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE);
+            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE).user(HEIDI);
         }
         server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
     }
@@ -445,6 +447,42 @@ class ImapE2ETest {
             assertThat(c.command("d", "SEARCH RETURN () SUBJECT nothing-like-this").getFirst())
                     .isEqualTo("* ESEARCH (TAG \"d\")");
             assertThat(c.command("e", "SORT (DISPLAYFROM) UTF-8 ALL").getLast()).startsWith("e BAD");
+        }
+    }
+
+    @Test
+    void listExtendedReturnsStatusAndChildInfoAndQuotaReportsAndEnforcesStorage() throws Exception {
+        deliver(HEIDI, "counted", "x\r\n");
+        try (ImapConnection c = signedIn(HEIDI)) {
+            assertThat(c.command("a", "CAPABILITY").getFirst()).contains(" LIST-EXTENDED", " LIST-STATUS", " QUOTA");
+            assertThat(c.command("b", "CREATE Work/Reports").getLast()).startsWith("b OK");
+            c.command("c", "UNSUBSCRIBE Work");
+            assertThat(c.command("d", "SUBSCRIBE Work/Reports").getLast()).startsWith("d OK");
+            List<String> recursive = c.command("e", "LIST (SUBSCRIBED RECURSIVEMATCH) \"\" %");
+            assertThat(recursive).anyMatch(l -> l.startsWith("* LIST (") && l.contains("Work")
+                    && l.endsWith("(\"CHILDINFO\" (\"SUBSCRIBED\"))") && !l.contains("\\Subscribed"));
+            assertThat(c.command("f", "LIST (RECURSIVEMATCH) \"\" %").getLast()).startsWith("f BAD");
+
+            List<String> listStatus = c.command("g", "LIST \"\" * RETURN (STATUS (MESSAGES UNSEEN))");
+            int inbox = -1;
+            for (int i = 0; i < listStatus.size(); i++) {
+                if (listStatus.get(i).startsWith("* LIST") && listStatus.get(i).endsWith(" \"INBOX\"")) {
+                    inbox = i;
+                }
+            }
+            assertThat(inbox).as(listStatus.toString()).isNotNegative();
+            assertThat(listStatus.get(inbox + 1)).matches("\\* STATUS \"?INBOX\"? \\(MESSAGES 1 UNSEEN 1\\)");
+            assertThat(listStatus).anyMatch(l -> l.matches("\\* STATUS \"?Work/Reports\"? \\(MESSAGES 0 UNSEEN 0\\)"));
+
+            List<String> root = c.command("h", "GETQUOTAROOT INBOX");
+            assertThat(root).anyMatch(l -> l.matches("\\* QUOTAROOT \"?INBOX\"? \"\""))
+                    .contains("* QUOTA \"\" (STORAGE 1 1024)");
+            assertThat(c.command("i", "GETQUOTA \"\"")).contains("* QUOTA \"\" (STORAGE 1 1024)");
+            assertThat(c.command("j", "GETQUOTA \"elsewhere\"").getLast()).startsWith("j NO");
+            // Over quota: refused before a byte of the literal is sent.
+            c.write("k APPEND INBOX {2000000}\r\n");
+            assertThat(c.line()).startsWith("k NO [OVERQUOTA]");
+            assertThat(c.command("m", "NOOP").getLast()).startsWith("m OK");
         }
     }
 }
