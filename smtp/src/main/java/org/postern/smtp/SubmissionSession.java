@@ -354,8 +354,15 @@ final class SubmissionSession implements Runnable {
                 return decode(text);
             }
             case LineResult.EndOfStream e -> throw new java.io.EOFException();
+            case LineResult.DiscardLimitExceeded d -> {
+                reply(d.reply());
+                throw new java.io.EOFException();
+            }
             default -> {
-                reply(SmtpReply.ARGUMENT_SYNTAX);
+                // Too long or a bare LF: the exchange is over, and it counts as a bad command.
+                if (!error(SmtpReply.ARGUMENT_SYNTAX)) {
+                    throw new java.io.EOFException();
+                }
                 return null;
             }
         }
