@@ -49,7 +49,7 @@ public final class ProtocolAuthenticator {
     private final MetadataStore store;
     private final Scope system;
     private final PasswordHasher hasher;
-    private final String dummyHash;
+    private final TimingEqualiser dummy;
     private final SignInThrottle throttle;
     private final SecondFactor secondFactor;
     private final AuditLog audit;
@@ -60,7 +60,7 @@ public final class ProtocolAuthenticator {
         this.store = store;
         this.system = policy.scopeFor(new Caller.System("protocol-auth"));
         this.hasher = hasher;
-        this.dummyHash = hasher.hash("postern-timing-equaliser".toCharArray());
+        this.dummy = new TimingEqualiser(hasher);
         this.throttle = throttle;
         this.secondFactor = secondFactor;
         this.audit = audit;
@@ -73,7 +73,7 @@ public final class ProtocolAuthenticator {
             String throttleLogin = Logins.throttleKey(login);
             ThrottleDecision decision = throttle.check(throttleLogin, client.ip());
             if (decision instanceof ThrottleDecision.Locked) {
-                hasher.verify(secret, dummyHash);
+                dummy.spend(secret);
                 audit.record(AuditEvents.anonymous(protocol.scope() + ".signin", "locked", client, Map.of()));
                 return Optional.empty();
             }
@@ -98,7 +98,7 @@ public final class ProtocolAuthenticator {
                         return null;
                     }));
             if (result.isEmpty()) {
-                hasher.verify(secret, dummyHash);
+                dummy.spend(secret);
                 throttle.failure(throttleLogin, client.ip());
                 audit.record(AuditEvents.anonymous(protocol.scope() + ".signin", "failure", client,
                         Map.of("reason", "unknown-login")));

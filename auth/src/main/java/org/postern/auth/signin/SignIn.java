@@ -45,7 +45,7 @@ public final class SignIn {
     private final MetadataStore store;
     private final Scope system;
     private final PasswordHasher hasher;
-    private final String dummyHash;
+    private final TimingEqualiser dummy;
     private final SignInThrottle throttle;
     private final SecondFactor secondFactor;
     private final SessionIssuer issuer;
@@ -61,8 +61,7 @@ public final class SignIn {
         this.store = store;
         this.system = policy.scopeFor(new Caller.System("sign-in"));
         this.hasher = hasher;
-        // Verified against when the login is unknown or locked, so those cost what a real check costs.
-        this.dummyHash = hasher.hash("postern-timing-equaliser".toCharArray());
+        this.dummy = new TimingEqualiser(hasher);
         this.throttle = throttle;
         this.secondFactor = secondFactor;
         this.issuer = issuer;
@@ -79,7 +78,7 @@ public final class SignIn {
             String throttleLogin = Logins.throttleKey(login);
             switch (throttle.check(throttleLogin, client.ip())) {
                 case ThrottleDecision.Locked locked -> {
-                    hasher.verify(password, dummyHash);
+                    dummy.spend(password);
                     audit.record(AuditEvents.anonymous("signin", "locked", client, Map.of("login_domain", domainOf(login))));
                     SECURITY.warn("event=signin.locked ip={}", client.ip());
                     return new SignInResult.Refused();
@@ -88,7 +87,7 @@ public final class SignIn {
                 case ThrottleDecision.Allow allow -> { }
             }
             Optional<User> user = Logins.parse(login).flatMap(l -> store.inTransaction(tx -> tx.users().byLogin(system, l)));
-            boolean passwordOk = hasher.verify(password, user.map(User::passwordHash).orElse(dummyHash));
+            boolean passwordOk = hasher.verify(password, user.map(User::passwordHash).orElseGet(dummy::hash));
             if (user.isEmpty() || !passwordOk || user.get().disabled()) {
                 throttle.failure(throttleLogin, client.ip());
                 if (user.isPresent()) {
