@@ -3,6 +3,7 @@ package org.postern.mail.directory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import org.postern.model.NotFoundException;
 import org.postern.model.Redact;
 import org.postern.model.Role;
 import org.postern.model.SpecialUse;
+import org.postern.model.TenantId;
 import org.postern.model.UserId;
 import org.postern.store.Address;
 import org.postern.store.Domain;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Directory {
     public static final String DEFAULT_TENANT = "default";
     public static final int MAX_NOTE_CHARS = 500;
+    /** The local part RFC 5321 §4.5.1 requires on every hosted domain. */
+    static final String POSTMASTER = "postmaster";
     static final String NOTE_FIELD = "address-note";
     private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
     private static final Logger LOG = LoggerFactory.getLogger(Directory.class);
@@ -290,7 +294,10 @@ public final class Directory {
 
     /**
      * Where mail for {@code address} goes: an active address of an active user on a hosted
-     * domain, or why not. Used at RCPT TO; there is no catch-all.
+     * domain, or why not. Used at RCPT TO; there is no catch-all. The one exception is
+     * {@code postmaster@} a hosted domain (RFC 5321 §4.5.1): unless it is an address of its own
+     * (then it is handled as any other, and a revoked one stays refused), it goes to an
+     * administrator, see {@link #checkPostmaster}.
      */
     public RecipientCheck checkRecipient(Caller caller, EmailAddress address) {
         Scope scope = policy.scopeFor(caller);
@@ -299,16 +306,53 @@ public final class Directory {
             if (domain.isEmpty()) {
                 return new RecipientCheck.DomainNotHosted();
             }
+            boolean postmaster = address.localPart().equals(POSTMASTER);
             Optional<Address> a = tx.addresses().byAddress(scope, address);
             if (a.isEmpty() || !a.get().isActive() || !a.get().tenantId().equals(domain.get().tenantId())) {
-                return new RecipientCheck.UnknownAddress();
+                return postmaster && a.isEmpty()
+                        ? postmasterOf(tx, scope, Optional.of(domain.get().tenantId()), address.domain().ascii())
+                        : new RecipientCheck.UnknownAddress();
             }
             Optional<User> owner = tx.users().byId(scope, a.get().ownerId());
             if (owner.isEmpty() || owner.get().disabled()) {
-                return new RecipientCheck.UnknownAddress();
+                // A disabled owner's postmaster@ must still reach somebody: an administrator.
+                return postmaster
+                        ? postmasterOf(tx, scope, Optional.of(domain.get().tenantId()), address.domain().ascii())
+                        : new RecipientCheck.UnknownAddress();
             }
-            return new RecipientCheck.Accepted(new Recipient(a.get().tenantId(), a.get().ownerId(), a.get().id()));
+            return new RecipientCheck.Accepted(
+                    new Recipient(a.get().tenantId(), a.get().ownerId(), Optional.of(a.get().id())));
         });
+    }
+
+    /**
+     * Where mail for the bare {@code <Postmaster>} (RFC 5321 §4.1.1.3) goes: the first server
+     * administrator by login who is not disabled. With none, {@link RecipientCheck.UnknownAddress}
+     * and a warning in the log.
+     */
+    public RecipientCheck checkPostmaster(Caller caller) {
+        Scope scope = policy.scopeFor(caller);
+        return store.inTransaction(tx -> postmasterOf(tx, scope, Optional.empty(), "<Postmaster>"));
+    }
+
+    /**
+     * The administrator who receives postmaster mail: the first enabled tenant admin of
+     * {@code tenant} by login, else the first enabled server admin by login.
+     */
+    private static RecipientCheck postmasterOf(Repositories tx, Scope scope, Optional<TenantId> tenant, String forWhom) {
+        Comparator<User> byLogin = Comparator.comparing(u -> u.login().toString());
+        List<User> enabled = tx.users().list(scope).stream().filter(u -> !u.disabled()).sorted(byLogin).toList();
+        Optional<User> admin = enabled.stream()
+                .filter(u -> u.role() == Role.TENANT_ADMIN && tenant.isPresent() && u.tenantId().equals(tenant.get()))
+                .findFirst()
+                .or(() -> enabled.stream().filter(u -> u.role() == Role.SERVER_ADMIN).findFirst());
+        if (admin.isEmpty()) {
+            LOG.warn("event=postmaster.unrouted postmaster={} reason=no_admin"
+                    + " hint=\"mail to the postmaster is refused: add a tenant or server administrator"
+                    + " (./postern user role EMAIL tenant-admin), or a postmaster address for a user\"", forWhom);
+            return new RecipientCheck.UnknownAddress();
+        }
+        return new RecipientCheck.Accepted(new Recipient(admin.get().tenantId(), admin.get().id(), Optional.empty()));
     }
 
     /**
@@ -329,7 +373,7 @@ public final class Directory {
             if (owner.isEmpty() || owner.get().disabled()) {
                 return Optional.<Recipient>empty();
             }
-            return Optional.of(new Recipient(a.get().tenantId(), a.get().ownerId(), a.get().id()));
+            return Optional.of(new Recipient(a.get().tenantId(), a.get().ownerId(), Optional.of(a.get().id())));
         });
     }
 
