@@ -21,7 +21,7 @@ import org.postern.model.NotFoundException;
 
 /**
  * {@code [UID] FETCH}: index data from the view, content from the decrypted message (read once per
- * message, only when an item needs it). A body section fetched without PEEK sets {@code \Seen}
+ * message, only when an item needs it; the whole message alone is streamed, never held). A body section fetched without PEEK sets {@code \Seen}
  * in a read-write mailbox, and the response then carries the new FLAGS.
  */
 final class FetchOp {
@@ -40,7 +40,10 @@ final class FetchOp {
      */
     static void run(ImapCommand.Fetch f, List<Integer> seqs, SelectedMailbox sel, Mailboxes mailboxes,
             Caller.User caller, boolean condstore, ResponseSink out) throws IOException {
-        boolean needsContent = f.attributes().stream().anyMatch(FetchOp::needsContent);
+        // Whole-message items alone (BODY[], BODY.PEEK[], RFC822: what sync clients fetch) are
+        // streamed from the decrypted blob; anything else parses the message in memory.
+        boolean streamed = f.attributes().stream().filter(FetchOp::needsContent).allMatch(FetchOp::wholeMessage);
+        boolean needsContent = !streamed && f.attributes().stream().anyMatch(FetchOp::needsContent);
         boolean setsSeen = !sel.readOnly() && f.attributes().stream().anyMatch(FetchOp::setsSeen);
         boolean listsFlags = f.attributes().contains(FetchAttribute.Simple.FLAGS);
         boolean listsUid = f.attributes().contains(FetchAttribute.Simple.UID);
@@ -76,20 +79,51 @@ final class FetchOp {
                 pairs.add(new ImapValue.Atom("UID"));
                 pairs.add(ImapValue.number(m.uid()));
             }
-            for (FetchAttribute a : f.attributes()) {
-                pairs.add(new ImapValue.Raw(a.label()));
-                pairs.add(value(a, m, parts));
+            List<InputStream> open = new ArrayList<>();
+            try {
+                for (FetchAttribute a : f.attributes()) {
+                    pairs.add(new ImapValue.Raw(a.label()));
+                    if (streamed && wholeMessage(a)) {
+                        InputStream raw = mailboxes.openRaw(caller, m.id());
+                        open.add(raw);
+                        pairs.add(new ImapValue.Literal(m.size(), raw, false));
+                    } else {
+                        pairs.add(value(a, m, parts));
+                    }
+                }
+                addTrailer(pairs, f, m, flagsChanged, listsFlags, listsModSeq, condstore);
+                out.send(ImapResponse.fetch(seq, pairs));
+            } catch (NotFoundException e) {
+                continue; // expunged and purged meanwhile: nothing to show
+            } finally {
+                for (InputStream in : open) {
+                    in.close();
+                }
             }
-            if (flagsChanged && !listsFlags) {
-                pairs.add(new ImapValue.Atom("FLAGS"));
-                pairs.add(flags(m.flags()));
-            }
-            if (!listsModSeq && (f.changedSince().isPresent() || (flagsChanged && condstore))) {
-                pairs.add(new ImapValue.Atom("MODSEQ"));
-                pairs.add(ImapValue.list(ImapValue.number(m.modSeq())));
-            }
-            out.send(ImapResponse.fetch(seq, pairs));
         }
+    }
+
+    /** FLAGS when this FETCH set \Seen (unless listed), MODSEQ under CHANGEDSINCE or CONDSTORE. */
+    private static void addTrailer(List<ImapValue> pairs, ImapCommand.Fetch f, MessageState m, boolean flagsChanged,
+            boolean listsFlags, boolean listsModSeq, boolean condstore) {
+        if (flagsChanged && !listsFlags) {
+            pairs.add(new ImapValue.Atom("FLAGS"));
+            pairs.add(flags(m.flags()));
+        }
+        if (!listsModSeq && (f.changedSince().isPresent() || (flagsChanged && condstore))) {
+            pairs.add(new ImapValue.Atom("MODSEQ"));
+            pairs.add(ImapValue.list(ImapValue.number(m.modSeq())));
+        }
+    }
+
+    /** The whole raw message, no partial: {@code BODY[]}, {@code BODY.PEEK[]}, {@code RFC822}. */
+    private static boolean wholeMessage(FetchAttribute a) {
+        return switch (a) {
+            case FetchAttribute.Simple s -> s == FetchAttribute.Simple.RFC822;
+            case FetchAttribute.BodySection b -> b.partial().isEmpty() && b.section().part().isEmpty()
+                    && b.section().text() == FetchAttribute.SectionText.NONE;
+            default -> false;
+        };
     }
 
     private static boolean needsContent(FetchAttribute a) {
