@@ -74,6 +74,7 @@ final class ImapSession {
     private ImapResponseWriter writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Instant connectedAt;
+    private final CommandPacer pacer;
 
     private Caller.User user;
     private String clientName = "imap";
@@ -95,6 +96,7 @@ final class ImapSession {
         this.loopback = socket.getInetAddress().isLoopbackAddress();
         this.tls = implicitTls;
         this.connectedAt = ctx.clock().instant();
+        this.pacer = new CommandPacer(ctx.settings().commandsPerSecond(), ctx.settings().commandBurst(), System.nanoTime());
     }
 
     void run() {
@@ -144,6 +146,9 @@ final class ImapSession {
                 return;
             }
             ReadResult result = reader.next();
+            if (result instanceof ReadResult.Command || result instanceof ReadResult.Rejected) {
+                pace();
+            }
             boolean goOn = switch (result) {
                 case ReadResult.Command c -> command(c.command());
                 case ReadResult.Rejected r -> rejected(r);
@@ -154,6 +159,20 @@ final class ImapSession {
             flush();
             if (!goOn) {
                 return;
+            }
+        }
+    }
+
+    /** Holds a command back while the session is over its commands-per-second bound. */
+    private void pace() throws IOException {
+        long wait = pacer.take(System.nanoTime());
+        if (wait > 0) {
+            flush();
+            try {
+                Thread.sleep(java.time.Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while pacing");
             }
         }
     }

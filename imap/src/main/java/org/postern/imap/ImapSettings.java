@@ -17,9 +17,13 @@ import org.postern.codec.imap.ImapLimits;
  * @param unsafePlaintextLoginOnLoopback allow LOGIN and AUTHENTICATE without TLS from a loopback
  *     address: for tests only, never in production (the password crosses in the clear)
  * @param quotaBytes the storage each user may hold (QUOTA reports it, APPEND enforces it); 0 for none
+ * @param commandsPerSecond commands one session may run per second once its burst is spent (beyond
+ *     it the session waits before reading the next command)
+ * @param commandBurst commands a session may send at once before the rate applies
  */
 public record ImapSettings(int maxConnections, int maxConnectionsPerIp, Duration preAuthTimeout, Duration idleTimeout,
-        int maxBadCommands, ImapLimits limits, boolean unsafePlaintextLoginOnLoopback, long quotaBytes) {
+        int maxBadCommands, ImapLimits limits, boolean unsafePlaintextLoginOnLoopback, long quotaBytes, int commandsPerSecond,
+        int commandBurst) {
 
     public ImapSettings {
         Objects.requireNonNull(preAuthTimeout);
@@ -28,24 +32,31 @@ public record ImapSettings(int maxConnections, int maxConnectionsPerIp, Duration
         if (maxConnections < 1 || maxConnectionsPerIp < 1 || maxBadCommands < 1) {
             throw new IllegalArgumentException("IMAP connection and error limits must be at least 1");
         }
+        if (commandsPerSecond < 1 || commandBurst < 1) {
+            throw new IllegalArgumentException("the command rate and burst must be at least 1");
+        }
         if (quotaBytes < 0) {
             throw new IllegalArgumentException("a quota cannot be negative");
         }
     }
 
-    /** 2000 connections, 50 per address, 60 s to log in, 30 min idle, 10 bad commands, the codec's defaults, no quota. */
+    /**
+     * 2000 connections, 50 per address, 60 s to log in, 30 min idle, 10 bad commands, the codec's
+     * defaults, no quota, 200 commands per second after a burst of 500 (a sync client pipelining
+     * flag changes stays well inside).
+     */
     public static ImapSettings defaults(long maxMessageBytes) {
         return new ImapSettings(2000, 50, Duration.ofSeconds(60), Duration.ofMinutes(30), 10,
-                ImapLimits.defaults().withMaxAppendBytes(maxMessageBytes), false, 0);
+                ImapLimits.defaults().withMaxAppendBytes(maxMessageBytes), false, 0, 200, 500);
     }
 
     public ImapSettings withUnsafePlaintextLoginOnLoopback(boolean allow) {
         return new ImapSettings(maxConnections, maxConnectionsPerIp, preAuthTimeout, idleTimeout, maxBadCommands, limits,
-                allow, quotaBytes);
+                allow, quotaBytes, commandsPerSecond, commandBurst);
     }
 
     public ImapSettings withQuotaBytes(long bytes) {
         return new ImapSettings(maxConnections, maxConnectionsPerIp, preAuthTimeout, idleTimeout, maxBadCommands, limits,
-                unsafePlaintextLoginOnLoopback, bytes);
+                unsafePlaintextLoginOnLoopback, bytes, commandsPerSecond, commandBurst);
     }
 }

@@ -32,6 +32,7 @@ class ImapE2ETest {
     private static final String FRANK = "frank@example.test";
     private static final String GRACE = "grace@example.test";
     private static final String HEIDI = "heidi@example.test";
+    private static final String IVAN = "ivan@example.test";
     private static final String PASSWORD = "correct horse battery staple";
     private static final String SENDER = "news@sender.test";
 
@@ -48,7 +49,7 @@ class ImapE2ETest {
         postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec())
                 .env("POSTERN_MAIL_QUOTA_BYTES", "1MiB");
         try (Deployment d = Deployment.open(postern.dataDir())) {
-            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE).user(HEIDI);
+            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE).user(HEIDI).user(IVAN);
         }
         server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
     }
@@ -483,6 +484,52 @@ class ImapE2ETest {
             c.write("k APPEND INBOX {2000000}\r\n");
             assertThat(c.line()).startsWith("k NO [OVERQUOTA]");
             assertThat(c.command("m", "NOOP").getLast()).startsWith("m OK");
+        }
+    }
+
+    private static final String IMAPLIB_LARGE = """
+            import imaplib, ssl, sys, time
+            port, user, pw = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            c = imaplib.IMAP4_SSL('127.0.0.1', port, ssl_context=ctx)
+            c.login(user, pw)
+            line = b'0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\\r\\n'
+            raw = b'From: ivan@example.test\\r\\nSubject: large\\r\\n\\r\\n' + line * 12000
+            typ, data = c.append('INBOX', None, None, raw)
+            assert typ == 'OK', data
+            c.select('INBOX')
+            typ, data = c.fetch('1', '(BODY.PEEK[])')
+            assert data[0][1] == raw, (len(data[0][1]), len(raw))
+            typ, data = c.fetch('1', '(RFC822.SIZE RFC822)')
+            assert data[0][1] == raw and str(len(raw)).encode() in data[0][0], data[0][0]
+            typ, data = c.fetch('1', '(FLAGS)')
+            assert b'\\\\Seen' in data[0], data
+            print('ok', len(raw))
+            c.logout()
+            """;
+
+    @Test
+    void aLargeMessageIsStreamedBackWhole() throws Exception {
+        Launcher.Result r = python(IMAPLIB_LARGE, Integer.toString(server.port("imaps")), IVAN, PASSWORD);
+        assertThat(r.exitCode()).as(r + "\n" + server.output()).isZero();
+        assertThat(r.out()).startsWith("ok ");
+    }
+
+    @Test
+    void aFloodOfCommandsIsSlowedToTheSessionsRateButAllAnswered() throws Exception {
+        try (ImapConnection c = signedIn(IVAN)) {
+            StringBuilder flood = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                flood.append("n").append(i).append(" NOOP\r\n");
+            }
+            long start = System.nanoTime();
+            c.write(flood.toString());
+            assertThat(c.until("n999 ").getLast()).startsWith("n999 OK");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            // A burst of 500 at once, then 200 per second: the other 500 take at least 2.5 s.
+            assertThat(millis).as("1000 commands took %d ms", millis).isGreaterThanOrEqualTo(2000);
         }
     }
 }
