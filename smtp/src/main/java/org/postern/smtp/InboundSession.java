@@ -89,6 +89,7 @@ final class InboundSession implements Runnable {
     private boolean smtpUtf8;
     private final List<Recipient> recipients = new ArrayList<>();
     private final Set<DomainName> recipientDomains = new LinkedHashSet<>();
+    private boolean postmasterCounted;
     private Spool chunks;
     private BdatReader bdat;
 
@@ -285,17 +286,20 @@ final class InboundSession implements Runnable {
         }
         Optional<EmailAddress> address = switch (r.path()) {
             case ForwardPath.Recipient rc -> rc.mailbox().emailAddress();
-            // Postmaster without a domain names no hosted address: refused like an unknown one.
+            // The bare <Postmaster> (RFC 5321 §4.1.1.3) is this server's postmaster: asked below.
             case ForwardPath.Postmaster p -> Optional.empty();
         };
+        boolean barePostmaster = r.path() instanceof ForwardPath.Postmaster;
         if (r.path() instanceof ForwardPath.Recipient rc && rc.mailbox().utf8() && !smtpUtf8) {
             reply(SmtpReply.NON_ASCII_ADDRESS_NEEDS_SMTPUTF8);
             return true;
         }
-        if (address.isEmpty()) {
+        if (address.isEmpty() && !barePostmaster) {
             reply(SmtpReply.of(550, "5.1.1", "Recipient address rejected"));
             return true;
         }
+        // Postmaster mail is refused for no policy reason (RFC 5321 §4.5.1), but our own limits hold.
+        String shown = barePostmaster ? "<Postmaster>" : Redact.address(address.get());
         if (!ctx.recipientsPerIp().tryAcquire(client)) {
             SECURITY.warn("event=smtp.limit limit=recipients_per_ip client={}", client);
             reply(SmtpReply.of(450, "4.7.1", "Too many recipients from your address, try again later"));
@@ -303,7 +307,9 @@ final class InboundSession implements Runnable {
         }
         RecipientCheck check;
         try {
-            Future<RecipientCheck> lookup = lookups.submit(() -> ctx.directory().checkRecipient(INTAKE, address.get()));
+            Future<RecipientCheck> lookup = lookups.submit(() -> barePostmaster
+                    ? ctx.directory().checkPostmaster(INTAKE)
+                    : ctx.directory().checkRecipient(INTAKE, address.get()));
             try {
                 check = lookup.get(ctx.settings().recipientCheckTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } finally {
@@ -311,7 +317,7 @@ final class InboundSession implements Runnable {
             }
         } catch (TimeoutException | ExecutionException e) {
             // Fail closed: a recipient we cannot check is never accepted.
-            LOG.warn("event=smtp.rcpt_check_failed client={} rcpt={} reason={}", client, Redact.address(address.get()),
+            LOG.warn("event=smtp.rcpt_check_failed client={} rcpt={} reason={}", client, shown,
                     e instanceof TimeoutException ? "timeout" : e.getCause().getClass().getSimpleName());
             reply(SmtpReply.of(451, "4.3.0", "Temporary failure checking the recipient, try again later"));
             return true;
@@ -321,22 +327,26 @@ final class InboundSession implements Runnable {
         }
         switch (check) {
             case RecipientCheck.Accepted a -> {
-                DomainName domain = address.get().domain();
-                if (!recipientDomains.contains(domain) && !ctx.messagesPerDomain().tryAcquire(domain.ascii())) {
-                    SECURITY.warn("event=smtp.limit limit=messages_per_domain domain={} client={}", domain, client);
+                // The bare <Postmaster> names no domain: it counts against the server's own name.
+                Optional<DomainName> domain = address.map(EmailAddress::domain);
+                String rateKey = domain.map(DomainName::ascii).orElse(ctx.hostname());
+                boolean counted = domain.isPresent() ? recipientDomains.contains(domain.get()) : postmasterCounted;
+                if (!counted && !ctx.messagesPerDomain().tryAcquire(rateKey)) {
+                    SECURITY.warn("event=smtp.limit limit=messages_per_domain domain={} client={}", rateKey, client);
                     reply(SmtpReply.of(450, "4.7.1", "Too much mail for this domain right now, try again later"));
                     return true;
                 }
-                recipientDomains.add(domain);
+                domain.ifPresent(recipientDomains::add);
+                postmasterCounted |= domain.isEmpty();
                 recipients.add(a.recipient());
                 reply(SmtpReply.RECIPIENT_OK);
             }
             case RecipientCheck.UnknownAddress u -> {
-                LOG.info("event=smtp.rcpt_refused reason=unknown client={} rcpt={}", client, Redact.address(address.get()));
+                LOG.info("event=smtp.rcpt_refused reason=unknown client={} rcpt={}", client, shown);
                 reply(SmtpReply.of(550, "5.1.1", "Recipient address rejected"));
             }
             case RecipientCheck.DomainNotHosted n -> {
-                SECURITY.info("event=smtp.relay_denied client={} rcpt={}", client, Redact.address(address.get()));
+                SECURITY.info("event=smtp.relay_denied client={} rcpt={}", client, shown);
                 reply(SmtpReply.of(554, "5.7.1", "Relay access denied"));
             }
         }
@@ -498,6 +508,7 @@ final class InboundSession implements Runnable {
         smtpUtf8 = false;
         recipients.clear();
         recipientDomains.clear();
+        postmasterCounted = false;
         if (chunks != null) {
             chunks.close();
             chunks = null;

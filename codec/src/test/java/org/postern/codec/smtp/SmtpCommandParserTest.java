@@ -429,6 +429,15 @@ class SmtpCommandParserTest {
             assertThat(rcpt("RCPT TO:<postmaster@example.org>").path()).isInstanceOf(ForwardPath.Recipient.class);
         }
 
+        @Test
+        void postmasterAtADomainIsAMailboxThatFoldsToTheLowerCaseAddress() {
+            ForwardPath p = rcpt("RCPT TO:<PostMaster@Example.org>").path();
+            assertThat(p).isEqualTo(new ForwardPath.Recipient(
+                    new Mailbox("PostMaster", "Example.org", false, false), "<PostMaster@Example.org>"));
+            Mailbox m = ((ForwardPath.Recipient) p).mailbox();
+            assertThat(m.emailAddress().orElseThrow().toString()).isEqualTo("postmaster@example.org");
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"RCPT TO:<>", "RCPT TO:<user>", "RCPT TO:user@example.org", "RCPT TO:<@r.example:Postmaster>",
                 "RCPT TO:<\"Postmaster\">", "RCPT TO:<a@b.example", "RCPT TO:<a@b_c.example>"})

@@ -67,8 +67,19 @@ final class Deployment implements AutoCloseable {
     }
 
     Deployment user(String login) {
-        postern.directory().addUser(OPERATOR, EmailAddress.parse(login), Role.USER,
+        return user(login, Role.USER);
+    }
+
+    Deployment user(String login, Role role) {
+        postern.directory().addUser(OPERATOR, EmailAddress.parse(login), role,
                 "correct horse battery staple".toCharArray());
+        return this;
+    }
+
+    /** A new tenant with one domain. */
+    Deployment tenantDomain(String tenant, String domain) {
+        postern.directory().addTenant(OPERATOR, tenant);
+        postern.directory().addDomain(OPERATOR, DomainName.parse(domain), Optional.of(tenant));
         return this;
     }
 
