@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.postern.access.AccessPolicy;
@@ -17,6 +18,7 @@ import org.postern.crypto.PasswordHasher;
 import org.postern.mail.keys.DataKeys;
 import org.postern.mail.keys.FieldSealer;
 import org.postern.model.AccessDeniedException;
+import org.postern.model.AddressId;
 import org.postern.model.ConflictException;
 import org.postern.model.DomainName;
 import org.postern.model.EmailAddress;
@@ -28,6 +30,7 @@ import org.postern.model.SpecialUse;
 import org.postern.model.TenantId;
 import org.postern.model.UserId;
 import org.postern.store.Address;
+import org.postern.store.AddressState;
 import org.postern.store.Domain;
 import org.postern.store.MetadataStore;
 import org.postern.store.Repositories;
@@ -290,6 +293,117 @@ public final class Directory {
             views.add(view(a, u == null ? null : u.login(), note));
         }
         return views;
+    }
+
+    // ---- a signed-in user's own domains and addresses (the JSON API)
+
+    /** The domains of the user's own tenant: where they may create addresses. */
+    public List<Domain> ownDomains(Caller.User user) {
+        Scope scope = ownScope(user);
+        return store.inTransaction(tx -> tx.domains().list(scope));
+    }
+
+    /** The user's own addresses with notes opened; an admin, too, sees only their own here. */
+    public List<AddressView> ownAddresses(Caller.User user) {
+        Scope scope = ownScope(user);
+        record Loaded(List<Address> addresses, EmailAddress login) {}
+        Loaded loaded = store.inTransaction(tx -> new Loaded(tx.addresses().list(scope, Optional.of(user.userId())),
+                ownLogin(tx, scope, user)));
+        return loaded.addresses().stream().map(a -> view(a, loaded.login(), openNote(a))).toList();
+    }
+
+    /**
+     * A new address for the user, on a domain of their own tenant. A domain of another tenant is
+     * "not found"; an address that exists or ever existed (revoked) is a conflict.
+     */
+    public AddressView createOwnAddress(Caller.User user, EmailAddress address, Optional<String> note) {
+        Optional<String> checkedNote = note.map(Directory::checkNote);
+        Scope scope = ownScope(user);
+        // Sealing opens the owner's data key, which reads the database: do it before the write transaction.
+        byte[] sealedNote = checkedNote
+                .map(n -> sealer.sealText(user.tenantId(), user.userId(), NOTE_FIELD, address.toString(), n))
+                .orElse(null);
+        record Created(Address address, EmailAddress login) {}
+        Created created = store.inTransaction(tx -> {
+            tx.domains().byName(scope, address.domain())
+                    .filter(d -> d.tenantId().equals(user.tenantId()))
+                    .orElseThrow(() -> new NotFoundException("domain is not hosted for this tenant"));
+            return new Created(tx.addresses().create(scope, user.tenantId(), user.userId(), address, sealedNote),
+                    ownLogin(tx, scope, user));
+        });
+        LOG.info("event=address.created address={} owner={}", Redact.address(address), user.userId());
+        return view(created.address(), created.login(), checkedNote);
+    }
+
+    /**
+     * As {@link #createOwnAddress}, with a local part from {@code names} (a CSPRNG); a name that
+     * is taken is drawn again, a few times.
+     */
+    public AddressView createGeneratedAddress(Caller.User user, DomainName domain, Supplier<String> names,
+            Optional<String> note) {
+        int attempts = 5;
+        for (int i = 1; ; i++) {
+            try {
+                return createOwnAddress(user, new EmailAddress(names.get(), domain), note);
+            } catch (ConflictException e) {
+                if (i == attempts) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One of the user's own addresses; another user's, or another tenant's, is "not found". */
+    public AddressView ownAddress(Caller.User user, AddressId id) {
+        Scope scope = ownScope(user);
+        record Loaded(Address address, EmailAddress login) {}
+        Loaded loaded = store.inTransaction(tx -> new Loaded(owned(tx, scope, user, id), ownLogin(tx, scope, user)));
+        return view(loaded.address(), loaded.login(), openNote(loaded.address()));
+    }
+
+    /**
+     * Revokes one of the user's own addresses for good: mail to it is refused from now on, and
+     * it can never be created again. Revoking a revoked address is a conflict.
+     */
+    public AddressView revokeOwnAddress(Caller.User user, AddressId id) {
+        Scope scope = ownScope(user);
+        AddressView revoked = changeOwn(user, id, (tx, a) -> {
+            if (a.state() == AddressState.REVOKED || !tx.addresses().revoke(scope, id, clock.instant())) {
+                throw new ConflictException("address is already revoked");
+            }
+        });
+        LOG.info("event=address.revoked address={}", Redact.address(revoked.address()));
+        return revoked;
+    }
+
+    private AddressView changeOwn(Caller.User user, AddressId id, java.util.function.BiConsumer<Repositories, Address> change) {
+        Scope scope = ownScope(user);
+        record Changed(Address address, EmailAddress login) {}
+        Changed changed = store.inTransaction(tx -> {
+            change.accept(tx, owned(tx, scope, user, id));
+            return new Changed(tx.addresses().byId(scope, id).orElseThrow(), ownLogin(tx, scope, user));
+        });
+        return view(changed.address(), changed.login(), openNote(changed.address()));
+    }
+
+    private Scope ownScope(Caller.User user) {
+        return policy.userScope(user, user.tenantId(), user.userId());
+    }
+
+    private static Address owned(Repositories tx, Scope scope, Caller.User user, AddressId id) {
+        return tx.addresses().byId(scope, id)
+                .filter(a -> a.ownerId().equals(user.userId()) && a.tenantId().equals(user.tenantId()))
+                .orElseThrow(() -> new NotFoundException("no such address"));
+    }
+
+    private static EmailAddress ownLogin(Repositories tx, Scope scope, Caller.User user) {
+        return tx.users().byId(scope, user.userId()).map(User::login)
+                .orElseThrow(() -> new NotFoundException("no such user"));
+    }
+
+    private Optional<String> openNote(Address a) {
+        return Optional.ofNullable(a.sealedNote())
+                .map(s -> sealer.openText(a.tenantId(), a.ownerId(), NOTE_FIELD, a.address().toString(), s));
     }
 
     /**

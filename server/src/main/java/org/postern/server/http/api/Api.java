@@ -2,14 +2,16 @@ package org.postern.server.http.api;
 
 import io.javalin.config.RoutesConfig;
 import org.postern.auth.Identity;
+import org.postern.mail.directory.Directory;
 
 /** Declares every API route on the HTTPS listener. */
 public final class Api {
     private Api() {}
 
-    public static void register(RoutesConfig routes, Identity identity) {
+    public static void register(RoutesConfig routes, Identity identity, Directory directory) {
         ApiErrors.register(routes);
         new IdentityApi(identity).register(routes);
         new AdminApi(identity).register(routes);
+        new AddressApi(identity, directory).register(routes);
     }
 }
