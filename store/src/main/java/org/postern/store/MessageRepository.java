@@ -29,6 +29,14 @@ public interface MessageRepository {
     /** Replaces the flags and gives the message a new MODSEQ. @return the new row, empty when not in scope */
     Optional<StoredMessage> setFlags(Scope scope, MessageId id, Set<String> flags);
 
+    /**
+     * Compare and set: replaces the flags only if the message's MODSEQ is still
+     * {@code expectedModSeq}, giving it a new MODSEQ. Flags changed from a value read earlier are
+     * never written over a change made meanwhile (the lost update of two concurrent read-modify-writes).
+     * @return the new row; empty when the message is not in scope, deleted, or changed since
+     */
+    Optional<StoredMessage> setFlagsIfModSeq(Scope scope, MessageId id, Set<String> flags, long expectedModSeq);
+
     /** Soft delete: the row and blob stay until {@link #purge}. */
     boolean markDeleted(Scope scope, MessageId id, Instant at);
 

@@ -730,6 +730,26 @@ public interface MetadataStoreContract {
     }
 
     @Test
+    default void setFlagsIfModSeqWritesOnlyOverTheModSeqItWasGiven() {
+        World w = world();
+        StoredMessage m = append(w.a1(), w.a1Inbox());
+        StoredMessage changed = tx((Repositories r) -> r.messages().setFlagsIfModSeq(userScope(w.a1()), m.id(),
+                Set.of("\\Seen"), m.modSeq())).orElseThrow();
+        assertThat(changed.flags()).containsExactly("\\Seen");
+        assertThat(changed.modSeq()).isGreaterThan(m.modSeq());
+        // A writer that read the message before that change is refused and changes nothing.
+        assertThat(tx((Repositories r) -> r.messages().setFlagsIfModSeq(userScope(w.a1()), m.id(),
+                Set.of("\\Flagged"), m.modSeq()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.messages().byId(server(), m.id())).orElseThrow().flags())
+                .containsExactly("\\Seen");
+        assertThat(tx((Repositories r) -> r.messages().setFlagsIfModSeq(userScope(w.a2()), m.id(),
+                Set.of("\\Flagged"), changed.modSeq()))).isEmpty();
+        tx((Repositories r) -> r.messages().markDeleted(server(), m.id(), Instant.now()));
+        long deleted = tx((Repositories r) -> r.messages().byId(server(), m.id())).orElseThrow().modSeq();
+        assertThat(tx((Repositories r) -> r.messages().setFlagsIfModSeq(server(), m.id(), Set.of(), deleted))).isEmpty();
+    }
+
+    @Test
     default void liveBytesSumsTheOwnersLiveMessagesOnly() {
         World w = world();
         assertThat(tx((Repositories r) -> r.messages().liveBytes(userScope(w.a1()), w.a1().id()))).isZero();

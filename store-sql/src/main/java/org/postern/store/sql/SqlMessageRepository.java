@@ -134,6 +134,31 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         return updated == 1 ? byId(scope, id) : Optional.empty();
     }
 
+    /**
+     * The mailbox row is locked (by taking the new MODSEQ) before the message row is compared, so
+     * on PostgreSQL too the comparison sees every change committed before it; a refused change
+     * leaves a gap in the MODSEQs, which only ever grow.
+     */
+    @Override
+    public Optional<StoredMessage> setFlagsIfModSeq(Scope scope, MessageId id, Set<String> flags, long expectedModSeq) {
+        Objects.requireNonNull(id, "id");
+        String encoded = Flags.encode(Objects.requireNonNull(flags, "flags"));
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        Optional<Long> modSeq = nextModSeq(f, id);
+        if (modSeq.isEmpty()) {
+            return Optional.empty();
+        }
+        int updated = sql(h -> h.createUpdate("UPDATE messages SET flags = :flags, modseq = :modseq"
+                        + " WHERE id = :id AND deleted_at IS NULL AND modseq = :expected" + f.sql())
+                .bind("flags", encoded)
+                .bind("modseq", modSeq.get())
+                .bind("id", id.value().toString())
+                .bind("expected", expectedModSeq)
+                .bindMap(f.params())
+                .execute());
+        return updated == 1 ? byId(scope, id) : Optional.empty();
+    }
+
     /** Soft delete; it also takes a new MODSEQ so that synchronising clients learn of the change. */
     @Override
     public boolean markDeleted(Scope scope, MessageId id, Instant at) {
