@@ -24,6 +24,13 @@ public interface AddressRepository {
     /** Every address in scope, or only the owner's when {@code owner} is given. */
     List<Address> list(Scope scope, Optional<UserId> owner);
 
-    /** Revokes an active address. @return false when not in scope or already revoked */
+    /** Revokes an active or suspended address. @return false when not in scope or already revoked */
     boolean revoke(Scope scope, AddressId id, Instant at);
+
+    /**
+     * Suspends an active address ({@code suspended}) or reinstates a suspended one (not
+     * {@code suspended}); a revoked address never changes. @return false when not in scope or not
+     * in the state the change starts from
+     */
+    boolean setSuspended(Scope scope, AddressId id, boolean suspended);
 }

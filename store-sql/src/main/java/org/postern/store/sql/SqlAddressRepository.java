@@ -87,10 +87,23 @@ final class SqlAddressRepository extends SqlRepository implements AddressReposit
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         return sql(h -> h.createUpdate("UPDATE addresses SET state = :revoked, revoked_at = :at"
-                        + " WHERE id = :id AND state = :active" + f.sql())
+                        + " WHERE id = :id AND state <> :revoked" + f.sql())
                 .bind("revoked", AddressState.REVOKED.name())
-                .bind("active", AddressState.ACTIVE.name())
                 .bind("at", Rows.millis(at))
+                .bind("id", id.value().toString())
+                .bindMap(f.params())
+                .execute()) == 1;
+    }
+
+    @Override
+    public boolean setSuspended(Scope scope, AddressId id, boolean suspended) {
+        Objects.requireNonNull(id, "id");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        AddressState from = suspended ? AddressState.ACTIVE : AddressState.SUSPENDED;
+        AddressState to = suspended ? AddressState.SUSPENDED : AddressState.ACTIVE;
+        return sql(h -> h.createUpdate("UPDATE addresses SET state = :to WHERE id = :id AND state = :from" + f.sql())
+                .bind("to", to.name())
+                .bind("from", from.name())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
                 .execute()) == 1;

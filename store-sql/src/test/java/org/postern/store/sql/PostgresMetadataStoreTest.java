@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postern.model.UnavailableException;
+import org.postern.store.AddressLifecycleContract;
 import org.postern.store.IdentityStoreContract;
 import org.postern.store.MetadataStore;
 import org.postern.store.MetadataStoreContract;
@@ -26,7 +27,7 @@ import org.postern.store.MetadataStoreContract;
  * connect to and create databases from), POSTERN_TEST_PG_USER and POSTERN_TEST_PG_PASSWORD.
  * If the server cannot be reached every test here fails: CI relies on this suite running.
  */
-class PostgresMetadataStoreTest implements MetadataStoreContract, IdentityStoreContract {
+class PostgresMetadataStoreTest implements MetadataStoreContract, IdentityStoreContract, AddressLifecycleContract {
     private static final String ADMIN_URL = env("POSTERN_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     private static final String USER = env("POSTERN_TEST_PG_USER", "postgres");
     private static final String PASSWORD = System.getenv("POSTERN_TEST_PG_PASSWORD");

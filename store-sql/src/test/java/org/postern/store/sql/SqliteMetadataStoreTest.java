@@ -28,6 +28,7 @@ import org.postern.model.BlobId;
 import org.postern.model.MessageId;
 import org.postern.model.SpecialUse;
 import org.postern.store.Mailbox;
+import org.postern.store.AddressLifecycleContract;
 import org.postern.store.IdentityStoreContract;
 import org.postern.store.MetadataStore;
 import org.postern.store.MetadataStoreContract;
@@ -36,7 +37,7 @@ import org.postern.store.StoredMessage;
 import org.postern.store.Tenant;
 import org.postern.store.User;
 
-class SqliteMetadataStoreTest implements MetadataStoreContract, IdentityStoreContract {
+class SqliteMetadataStoreTest implements MetadataStoreContract, IdentityStoreContract, AddressLifecycleContract {
     @TempDir
     Path dir;
 
