@@ -141,7 +141,7 @@ public final class Directory {
             long users = tx.users().list(scope).stream()
                     .filter(u -> u.login().domain().equals(name) && !u.disabled()).count();
             long active = tx.addresses().list(scope, Optional.empty()).stream()
-                    .filter(a -> a.address().domain().equals(name) && a.isActive()).count();
+                    .filter(a -> a.address().domain().equals(name) && a.state() != AddressState.REVOKED).count();
             if (users > 0 || active > 0) {
                 throw new ConflictException("domain " + name + " still has " + users + " active users and " + active
                         + " active addresses; disable the users and revoke the addresses first");
@@ -264,7 +264,7 @@ public final class Directory {
         Scope scope = policy.scopeFor(caller);
         store.inTransaction(tx -> {
             Address a = tx.addresses().byAddress(scope, address).orElseThrow(() -> new NotFoundException("no such address"));
-            if (!a.isActive()) {
+            if (a.state() == AddressState.REVOKED) {
                 throw new ConflictException("address is already revoked");
             }
             return tx.addresses().revoke(scope, a.id(), clock.instant());
@@ -374,6 +374,30 @@ public final class Directory {
         });
         LOG.info("event=address.revoked address={}", Redact.address(revoked.address()));
         return revoked;
+    }
+
+    /**
+     * Suspends one of the user's own active addresses: refused at RCPT TO like an unknown address
+     * (and not usable as a sender) until reinstated. Anything but an active address is a conflict.
+     */
+    public AddressView suspendOwnAddress(Caller.User user, AddressId id) {
+        return setOwnSuspended(user, id, true);
+    }
+
+    /** Makes one of the user's own suspended addresses active again; a revoked one never is (conflict). */
+    public AddressView reinstateOwnAddress(Caller.User user, AddressId id) {
+        return setOwnSuspended(user, id, false);
+    }
+
+    private AddressView setOwnSuspended(Caller.User user, AddressId id, boolean suspended) {
+        Scope scope = ownScope(user);
+        AddressView changed = changeOwn(user, id, (tx, a) -> {
+            if (!tx.addresses().setSuspended(scope, id, suspended)) {
+                throw new ConflictException("address is " + a.state().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        });
+        LOG.info("event=address.{} address={}", suspended ? "suspended" : "reinstated", Redact.address(changed.address()));
+        return changed;
     }
 
     private AddressView changeOwn(Caller.User user, AddressId id, java.util.function.BiConsumer<Repositories, Address> change) {

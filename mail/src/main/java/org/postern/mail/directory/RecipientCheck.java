@@ -6,8 +6,8 @@ public sealed interface RecipientCheck {
     record Accepted(Recipient recipient) implements RecipientCheck {}
 
     /**
-     * A hosted domain, but no deliverable address: unknown, revoked, or its owner disabled. The
-     * three look the same from outside, on purpose.
+     * A hosted domain, but no deliverable address: unknown, suspended, revoked, or its owner
+     * disabled. They look the same from outside, on purpose.
      */
     record UnknownAddress() implements RecipientCheck {}
 

@@ -230,6 +230,45 @@ class AddressApiE2ETest {
     }
 
     @Test
+    void suspendedAddressIsRefusedAtRcptUntilReinstatedAndRevokedIsFinal() throws Exception {
+        JsonNode created = create(alice, body("local_part", "travel", "domain", "example.test"));
+        String address = created.get("address").asText();
+        String path = "/api/v1/addresses/" + created.get("id").asText();
+
+        Response suspended = api.post(path + "/suspend", alice, null);
+        assertThat(suspended.status()).as(suspended.toString()).isEqualTo(200);
+        assertThat(suspended.text("state")).isEqualTo("suspended");
+        assertThat(api.get(path, alice).text("state")).isEqualTo("suspended");
+        Reply refused = rcpt(address);
+        assertThat(refused.code()).isEqualTo(550);
+        assertThat(refused.enhanced()).isEqualTo("5.1.1");
+        assertThat(api.post(path + "/suspend", alice, null).status()).as("already suspended").isEqualTo(409);
+        assertThat(api.post(path + "/suspend", bob, null).status()).isEqualTo(404);
+        assertThat(api.post(path + "/reinstate", carol, null).status()).isEqualTo(404);
+
+        Response reinstated = api.post(path + "/reinstate", alice, null);
+        assertThat(reinstated.status()).as(reinstated.toString()).isEqualTo(200);
+        assertThat(reinstated.text("state")).isEqualTo("active");
+        assertThat(rcpt(address).code()).isEqualTo(250);
+        assertThat(api.post(path + "/reinstate", alice, null).status()).as("already active").isEqualTo(409);
+
+        // A suspended address can be revoked; a revoked one is never reinstated.
+        assertThat(api.post(path + "/suspend", alice, null).status()).isEqualTo(200);
+        assertThat(api.post(path + "/revoke", alice, null).text("state")).isEqualTo("revoked");
+        assertThat(api.post(path + "/reinstate", alice, null).status()).isEqualTo(409);
+        assertThat(api.post(path + "/suspend", alice, null).status()).isEqualTo(409);
+        assertThat(rcpt(address).code()).isEqualTo(550);
+
+        JsonNode entries = api.get("/api/v1/audit-log", alice).body().get("entries");
+        for (String action : List.of("address.suspend", "address.reinstate", "address.revoke")) {
+            assertThat(entries).as(action).anySatisfy(e -> {
+                assertThat(e.get("action").asText()).isEqualTo(action);
+                assertThat(e.get("details").get("address").asText()).isEqualTo(address);
+            });
+        }
+    }
+
+    @Test
     void anApiTokenNeedsTheManageAddressesScope() {
         Response readOnly = api.post("/api/v1/auth/api-tokens", carol, body("name", "reader", "scopes", List.of("read-mail")));
         assertThat(readOnly.status()).as(readOnly.toString()).isEqualTo(201);

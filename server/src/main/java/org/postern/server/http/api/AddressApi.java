@@ -47,6 +47,8 @@ public final class AddressApi {
         routes.post(IdentityApi.PREFIX + "/addresses", this::create);
         routes.get(IdentityApi.PREFIX + "/addresses/{id}", this::address);
         routes.post(IdentityApi.PREFIX + "/addresses/{id}/revoke", this::revoke);
+        routes.post(IdentityApi.PREFIX + "/addresses/{id}/suspend", this::suspend);
+        routes.post(IdentityApi.PREFIX + "/addresses/{id}/reinstate", this::reinstate);
     }
 
     private Caller.User caller(Context ctx) {
@@ -105,6 +107,20 @@ public final class AddressApi {
         AddressView revoked = directory.revokeOwnAddress(user, id(ctx));
         audit(ctx, user, "address.revoke", revoked);
         ApiJson.send(ctx, 200, json(revoked));
+    }
+
+    private void suspend(Context ctx) {
+        Caller.User user = caller(ctx);
+        AddressView suspended = directory.suspendOwnAddress(user, id(ctx));
+        audit(ctx, user, "address.suspend", suspended);
+        ApiJson.send(ctx, 200, json(suspended));
+    }
+
+    private void reinstate(Context ctx) {
+        Caller.User user = caller(ctx);
+        AddressView reinstated = directory.reinstateOwnAddress(user, id(ctx));
+        audit(ctx, user, "address.reinstate", reinstated);
+        ApiJson.send(ctx, 200, json(reinstated));
     }
 
     private void audit(Context ctx, Caller.User user, String action, AddressView address) {
