@@ -1,6 +1,7 @@
 package org.postern.store.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -170,6 +171,65 @@ class SqliteMetadataStoreTest implements MetadataStoreContract, IdentityStoreCon
                 org.postern.model.Role.USER, MetadataStoreContract.HASH));
         return store.inTransaction(r -> r.mailboxes().create(server, t.id(), u.id(), "INBOX",
                 Optional.of(SpecialUse.INBOX)));
+    }
+
+    @Test
+    void theV4RebuildOfAddressesKeepsEveryRowAndItsConstraints() throws Exception {
+        Path old = dir.resolve("v3.db");
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.enforceForeignKeys(true);
+        org.sqlite.SQLiteDataSource v3 = new org.sqlite.SQLiteDataSource(config);
+        v3.setUrl("jdbc:sqlite:" + old);
+        org.flywaydb.core.Flyway.configure(SqlMetadataStore.class.getClassLoader()).dataSource(v3)
+                .locations("classpath:db/migration/sqlite").target("3").load().migrate();
+        String tenant = java.util.UUID.randomUUID().toString();
+        String user = java.util.UUID.randomUUID().toString();
+        String active = java.util.UUID.randomUUID().toString();
+        String revoked = java.util.UUID.randomUUID().toString();
+        try (java.sql.Connection c = v3.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO tenants (id, name, created_at) VALUES ('" + tenant + "', 't', 1)");
+            st.executeUpdate("INSERT INTO users (id, tenant_id, login, role, password_hash, created_at) VALUES ('"
+                    + user + "', '" + tenant + "', 'u@example.org', 'USER', 'h', 1)");
+            st.executeUpdate("INSERT INTO addresses (id, tenant_id, owner_id, address, state, sealed_note, created_at)"
+                    + " VALUES ('" + active + "', '" + tenant + "', '" + user + "', 'shop@example.org', 'ACTIVE', X'0102', 5)");
+            st.executeUpdate("INSERT INTO addresses (id, tenant_id, owner_id, address, state, created_at, revoked_at)"
+                    + " VALUES ('" + revoked + "', '" + tenant + "', '" + user + "', 'old@example.org', 'REVOKED', 6, 7)");
+        }
+
+        try (SqlMetadataStore upgraded = SqlMetadataStore.openSqlite(old)) {
+            Scope server = MetadataStoreContract.server();
+            org.postern.store.Address a = upgraded.inTransaction((org.postern.store.Repositories tx) -> tx.addresses()
+                    .byId(server, org.postern.model.AddressId.parse(active))).orElseThrow();
+            assertThat(a.state()).isEqualTo(org.postern.store.AddressState.ACTIVE);
+            assertThat(a.sealedNote()).containsExactly(1, 2);
+            assertThat(a.createdAt()).isEqualTo(Instant.ofEpochMilli(5));
+            org.postern.store.Address r = upgraded.inTransaction((org.postern.store.Repositories tx) -> tx.addresses()
+                    .byId(server, org.postern.model.AddressId.parse(revoked))).orElseThrow();
+            assertThat(r.state()).isEqualTo(org.postern.store.AddressState.REVOKED);
+            assertThat(r.revokedAt()).contains(Instant.ofEpochMilli(7));
+            assertThat(upgraded.inTransaction((org.postern.store.Repositories tx) -> tx.addresses().setSuspended(server, a.id(), true))).isTrue();
+            assertThat(upgraded.inTransaction((org.postern.store.Repositories tx) -> tx.addresses().setSuspended(server, r.id(), true))).isFalse();
+        }
+        try (java.sql.Connection c = v3.getConnection(); java.sql.Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate("UPDATE addresses SET state = 'BOGUS' WHERE id = '" + active + "'"))
+                    .hasMessageContaining("CHECK");
+            assertThatThrownBy(() -> st.executeUpdate("UPDATE addresses SET state = 'REVOKED' WHERE id = '" + active + "'"))
+                    .hasMessageContaining("CHECK");
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO addresses (id, tenant_id, owner_id, address, state,"
+                    + " created_at) VALUES ('x', '" + tenant + "', '" + java.util.UUID.randomUUID() + "', 'y@example.org',"
+                    + " 'ACTIVE', 1)")).hasMessageContaining("FOREIGN KEY");
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO addresses (id, tenant_id, owner_id, address, state,"
+                    + " created_at) VALUES ('z', '" + tenant + "', '" + user + "', 'old@example.org', 'ACTIVE', 1)"))
+                    .hasMessageContaining("UNIQUE");
+            try (java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'addresses' AND sql IS NOT NULL ORDER BY name")) {
+                List<String> indexes = new ArrayList<>();
+                while (rs.next()) {
+                    indexes.add(rs.getString(1));
+                }
+                assertThat(indexes).containsExactly("addresses_owner_idx", "addresses_tenant_idx");
+            }
+        }
     }
 
     private static NewMessage message() {
