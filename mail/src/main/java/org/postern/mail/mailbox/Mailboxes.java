@@ -152,29 +152,39 @@ public final class Mailboxes {
      * Changes a message's flags from their current value (read in the same transaction, so a
      * change made meanwhile by another session is kept), giving it a new MODSEQ when they differ.
      * With {@code unchangedSince} (RFC 7162 UNCHANGEDSINCE; {@link Long#MAX_VALUE} for none) a
-     * message whose MODSEQ is above it is left alone and reported as refused. The check and the
-     * write share one transaction: on SQLite it holds the only write lock, so nothing can slip
-     * between them.
+     * message whose MODSEQ is above it is left alone and reported as refused. The write is a
+     * compare-and-set on the MODSEQ that was read, retried when another writer came between, so
+     * neither a concurrent change nor the UNCHANGEDSINCE test can be lost on either backend.
      * @return the outcome, empty when the message is gone
      */
     public Optional<FlagUpdate> updateFlags(Caller.User caller, MessageId id, UnaryOperator<Set<String>> change,
             long unchangedSince) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> {
-            Optional<StoredMessage> current = tx.messages().byId(scope, id).filter(m -> m.deletedAt().isEmpty());
-            if (current.isEmpty()) {
-                return Optional.empty();
+        for (int attempt = 0; attempt < MAX_FLAG_ATTEMPTS; attempt++) {
+            Optional<Optional<FlagUpdate>> done = store.inTransaction(tx -> {
+                Optional<StoredMessage> current = tx.messages().byId(scope, id).filter(m -> m.deletedAt().isEmpty());
+                if (current.isEmpty()) {
+                    return Optional.of(Optional.<FlagUpdate>empty());
+                }
+                if (current.get().modSeq() > unchangedSince) {
+                    return Optional.of(Optional.of(new FlagUpdate(message(current.get()), false)));
+                }
+                Set<String> flags = change.apply(current.get().flags());
+                if (flags.equals(current.get().flags())) {
+                    return Optional.of(Optional.of(new FlagUpdate(message(current.get()), true)));
+                }
+                return tx.messages().setFlagsIfModSeq(scope, id, flags, current.get().modSeq())
+                        .map(m -> Optional.of(new FlagUpdate(message(m), true)));
+            });
+            if (done.isPresent()) {
+                return done.get();
             }
-            if (current.get().modSeq() > unchangedSince) {
-                return Optional.of(new FlagUpdate(message(current.get()), false));
-            }
-            Set<String> flags = change.apply(current.get().flags());
-            if (flags.equals(current.get().flags())) {
-                return Optional.of(new FlagUpdate(message(current.get()), true));
-            }
-            return tx.messages().setFlags(scope, id, flags).map(m -> new FlagUpdate(message(m), true));
-        });
+        }
+        throw new IllegalStateException("the flags of a message kept changing under " + MAX_FLAG_ATTEMPTS + " attempts");
     }
+
+    /** How often {@link #updateFlags} reads again after losing a race to another writer. */
+    private static final int MAX_FLAG_ATTEMPTS = 10;
 
     /**
      * The outcome of {@link #updateFlags}: the message as it now is, and whether the change was
