@@ -658,7 +658,13 @@ final class ImapSession {
                 }
             }
         }
-        // Superior names are created too (RFC 3501 §6.3.3), so LIST never shows a hole.
+        createWithSuperiors(name, use);
+        send(ImapResponse.ok(c.tag(), "CREATE completed"));
+        return true;
+    }
+
+    /** Creates a mailbox and its missing superiors (RFC 3501 §6.3.3), so LIST never shows a hole. */
+    private MailboxState createWithSuperiors(String name, Optional<SpecialUse> use) {
         int slash = -1;
         while ((slash = name.indexOf(Mailboxes.DELIMITER, slash + 1)) > 0) {
             String parent = name.substring(0, slash);
@@ -666,9 +672,7 @@ final class ImapSession {
                 ctx.mailboxes().create(user, parent, Optional.empty());
             }
         }
-        ctx.mailboxes().create(user, name, use);
-        send(ImapResponse.ok(c.tag(), "CREATE completed"));
-        return true;
+        return ctx.mailboxes().create(user, name, use);
     }
 
     private boolean delete(ImapCommand.Delete d) throws IOException {
@@ -692,12 +696,16 @@ final class ImapSession {
     }
 
     private boolean rename(ImapCommand.Rename r) throws IOException {
-        if (r.from().isInbox()) {
-            send(ImapResponse.no(r.tag(), ResponseCode.CANNOT, "Renaming INBOX is not supported"));
-            return true;
-        }
         if (ctx.mailboxes().find(user, r.to().name()).isPresent() || r.to().isInbox()) {
             send(ImapResponse.no(r.tag(), ResponseCode.ALREADYEXISTS, "Mailbox already exists"));
+            return true;
+        }
+        if (r.from().isInbox()) {
+            // RFC 3501 §6.3.5: INBOX's messages move to the new name; INBOX stays, empty.
+            MailboxState target = createWithSuperiors(r.to().name(), Optional.empty());
+            ctx.mailboxes().moveInboxTo(user, target.id());
+            updates(true);
+            send(ImapResponse.ok(r.tag(), "RENAME completed"));
             return true;
         }
         if (!ctx.mailboxes().rename(user, r.from().name(), r.to().name())) {

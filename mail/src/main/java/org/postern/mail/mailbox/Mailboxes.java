@@ -135,6 +135,26 @@ public final class Mailboxes {
         });
     }
 
+    /**
+     * RENAME INBOX (RFC 3501 §6.3.5, RFC 9051 §6.3.6): moves every message of INBOX into the
+     * existing, empty-or-not mailbox {@code to}, leaving INBOX empty; mailboxes below INBOX stay.
+     * The copy is all or nothing, and the originals are expunged only once it is durable.
+     * @return how many messages moved
+     * @throws NotFoundException when {@code to} is not the caller's
+     */
+    public int moveInboxTo(Caller.User caller, MailboxId to) {
+        Scope scope = scope(caller);
+        List<MessageId> inbox = store.inTransaction(tx -> tx.mailboxes().byName(scope, caller.userId(), "INBOX")
+                .map(box -> tx.messages().list(scope, box.id())).orElse(List.of())).stream()
+                .map(StoredMessage::id).toList();
+        if (inbox.isEmpty()) {
+            return 0;
+        }
+        copy(caller, inbox, to);
+        expunge(caller, inbox);
+        return inbox.size();
+    }
+
     /** @return false when there is no mailbox of that name */
     public boolean setSubscribed(Caller.User caller, String name, boolean subscribed) {
         Scope scope = scope(caller);

@@ -33,6 +33,7 @@ class ImapE2ETest {
     private static final String GRACE = "grace@example.test";
     private static final String HEIDI = "heidi@example.test";
     private static final String IVAN = "ivan@example.test";
+    private static final String JUDY = "judy@example.test";
     private static final String PASSWORD = "correct horse battery staple";
     private static final String SENDER = "news@sender.test";
 
@@ -49,7 +50,7 @@ class ImapE2ETest {
         postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec())
                 .env("POSTERN_MAIL_QUOTA_BYTES", "1MiB");
         try (Deployment d = Deployment.open(postern.dataDir())) {
-            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE).user(HEIDI).user(IVAN);
+            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE).user(HEIDI).user(IVAN).user(JUDY);
         }
         server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
     }
@@ -530,6 +531,26 @@ class ImapE2ETest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             // A burst of 500 at once, then 200 per second: the other 500 take at least 2.5 s.
             assertThat(millis).as("1000 commands took %d ms", millis).isGreaterThanOrEqualTo(2000);
+        }
+    }
+
+    @Test
+    void renamingInboxMovesItsMessagesAndLeavesItEmpty() throws Exception {
+        deliver(JUDY, "kept one", "1\r\n");
+        deliver(JUDY, "kept two", "2\r\n");
+        try (ImapConnection c = signedIn(JUDY)) {
+            assertThat(c.command("a", "SELECT INBOX")).contains("* 2 EXISTS");
+            // INBOX is selected here: its messages are told gone before the OK.
+            assertThat(c.command("b", "RENAME INBOX Old/2024")).contains("* 2 EXPUNGE", "* 1 EXPUNGE")
+                    .last().asString().startsWith("b OK");
+            assertThat(c.command("d", "STATUS INBOX (MESSAGES)").getFirst()).endsWith("(MESSAGES 0)");
+            assertThat(c.command("e", "STATUS Old/2024 (MESSAGES)").getFirst()).endsWith("(MESSAGES 2)");
+            assertThat(c.command("f", "LIST \"\" Old*")).anyMatch(l -> l.endsWith(" \"Old\""))
+                    .anyMatch(l -> l.endsWith(" \"Old/2024\""));
+            assertThat(c.command("g", "RENAME INBOX Old/2024").getLast()).startsWith("g NO [ALREADYEXISTS]");
+            assertThat(c.command("h", "EXAMINE Old/2024")).contains("* 2 EXISTS");
+            assertThat(c.command("i", "FETCH 1:2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
+                    .anyMatch(l -> l.contains("kept one")).anyMatch(l -> l.contains("kept two"));
         }
     }
 }
