@@ -233,7 +233,8 @@ final class MessageParts {
     private String value(Field f) {
         String text = new String(raw, f.start(), f.end() - f.start(), StandardCharsets.UTF_8);
         int colon = text.indexOf(':');
-        return text.substring(colon + 1).replace("\r\n", "").replace("\n", "").strip();
+        // Unfolded; a stray CR or LF (malformed) goes too, as no header parser accepts one.
+        return text.substring(colon + 1).replace("\r\n", "").replace("\n", "").replace("\r", "").strip();
     }
 
     // ------------------------------------------------------------------ sections
