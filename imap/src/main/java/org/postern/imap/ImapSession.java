@@ -1268,11 +1268,24 @@ final class ImapSession {
         send(new ImapResponse.Continuation("idling"));
         flush();
         SelectedMailbox watched = selected;
-        Thread poller = watched == null ? null : Thread.ofVirtual().name("imap-idle").start(() -> {
+        long keepaliveNanos = ctx.settings().idleKeepalive().toNanos();
+        Thread poller = Thread.ofVirtual().name("imap-idle").start(() -> {
             try {
+                long lastSent = System.nanoTime();
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(IDLE_POLL_MILLIS);
-                    if (watched.changed(ctx.mailboxes(), user)) {
+                    if (System.nanoTime() - lastSent >= keepaliveNanos) {
+                        // Keeps NAT and firewall state alive while nothing happens (RFC 2177 §3).
+                        writeLock.lock();
+                        try {
+                            writer.write(ImapResponse.untagged(ImapResponse.Status.OK, "Still here"));
+                            writer.flush();
+                        } finally {
+                            writeLock.unlock();
+                        }
+                        lastSent = System.nanoTime();
+                    }
+                    if (watched != null && watched.changed(ctx.mailboxes(), user)) {
                         writeLock.lock();
                         try {
                             for (ImapResponse r : watched.refresh(ctx.mailboxes(), user, true)) {
@@ -1282,6 +1295,7 @@ final class ImapSession {
                         } finally {
                             writeLock.unlock();
                         }
+                        lastSent = System.nanoTime();
                     }
                 }
             } catch (InterruptedException e) {

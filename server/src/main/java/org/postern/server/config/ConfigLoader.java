@@ -411,7 +411,9 @@ public final class ConfigLoader {
         boolean unsafeImapLogin = choice(s.get(ConfigReference.UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK), "false",
                 Set.of("true", "false"), problems).equals("true");
         ImapSettings imapSettings = ImapSettings.defaults(maxMessage).withUnsafePlaintextLoginOnLoopback(unsafeImapLogin)
-                .withQuotaBytes(quota(s.get(ConfigReference.MAIL_QUOTA_BYTES), problems));
+                .withQuotaBytes(quota(s.get(ConfigReference.MAIL_QUOTA_BYTES), problems))
+                .withIdleKeepalive(duration(s.get(ConfigReference.IMAP_IDLE_KEEPALIVE), Duration.ofMinutes(2),
+                        Duration.ofSeconds(1), Duration.ofMinutes(29), problems));
 
         SubmissionSettings submissionSettings = new SubmissionSettings(
                 size(s.get(ConfigReference.SUBMISSION_MAX_MESSAGE_BYTES), SubmissionSettings.DEFAULT.maxMessageBytes(),

@@ -79,6 +79,7 @@ public final class ConfigReference {
     public static final String GEOIP_TABLE = "geoip_table";
     public static final String UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK = "unsafe_imap_plaintext_login_on_loopback";
     public static final String MAIL_QUOTA_BYTES = "mail_quota_bytes";
+    public static final String IMAP_IDLE_KEEPALIVE = "imap_idle_keepalive";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -152,6 +153,9 @@ public final class ConfigReference {
             new Entry(MAIL_QUOTA_BYTES, "0",
                     "Storage each user may hold, in bytes (suffixes KiB, MiB, GiB, TiB allowed; 0 for no quota). IMAP QUOTA "
                             + "reports it and IMAP APPEND enforces it; delivery over SMTP does not check it yet."),
+            new Entry(IMAP_IDLE_KEEPALIVE, "2m",
+                    "How often an IMAP IDLE with nothing to report sends \"* OK Still here\", to keep NAT and firewall "
+                            + "state alive (1s to 29m)."),
             new Entry(UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK, "false",
                     "For tests only: true lets IMAP clients on a loopback address log in without TLS (passwords in the clear). "
                             + "Never set it on a real server."));

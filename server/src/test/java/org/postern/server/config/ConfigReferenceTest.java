@@ -36,7 +36,8 @@ class ConfigReferenceTest {
                 "smtp_messages_per_minute_per_domain", "smtp_messages_per_minute_by_domain", "smtp_idle_timeout", "smtp_max_session_time",
                 "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers",
                 "dmarc_monitor_domains", "unsafe_imap_plaintext_login_on_loopback", "submission_max_message_bytes",
-                "submission_max_recipients", "submission_messages_per_hour", "mail_quota_bytes")
-                .hasSize(44);
+                "submission_max_recipients", "submission_messages_per_hour", "mail_quota_bytes",
+                "imap_idle_keepalive")
+                .hasSize(45);
     }
 }

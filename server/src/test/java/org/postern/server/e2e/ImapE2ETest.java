@@ -48,7 +48,7 @@ class ImapE2ETest {
     static void start() throws Exception {
         dns = LoopbackDns.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
         postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec())
-                .env("POSTERN_MAIL_QUOTA_BYTES", "1MiB");
+                .env("POSTERN_MAIL_QUOTA_BYTES", "1MiB").env("POSTERN_IMAP_IDLE_KEEPALIVE", "1s");
         try (Deployment d = Deployment.open(postern.dataDir())) {
             d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(DAVE).user(ERIN).user(FRANK).user(GRACE).user(HEIDI).user(IVAN).user(JUDY);
         }
@@ -551,6 +551,19 @@ class ImapE2ETest {
             assertThat(c.command("h", "EXAMINE Old/2024")).contains("* 2 EXISTS");
             assertThat(c.command("i", "FETCH 1:2 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
                     .anyMatch(l -> l.contains("kept one")).anyMatch(l -> l.contains("kept two"));
+        }
+    }
+
+    @Test
+    void aQuietIdleIsKeptAliveAtTheConfiguredInterval() throws Exception {
+        try (ImapConnection c = signedIn(IVAN)) {
+            c.write("k IDLE\r\n");
+            assertThat(c.line()).startsWith("+ ");
+            long start = System.nanoTime();
+            assertThat(c.line()).isEqualTo("* OK Still here");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isBetween(500L, 5000L);
+            c.write("DONE\r\n");
+            assertThat(c.until("k ").getLast()).startsWith("k OK");
         }
     }
 }
