@@ -264,7 +264,7 @@ final class ImapSession {
             return caps;
         }
         caps.addAll(List.of("LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
-                "CHILDREN", "SPECIAL-USE", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT",
+                "CHILDREN", "SPECIAL-USE", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT", "ESORT",
                 "LIST-EXTENDED", "LIST-STATUS", "QUOTA", "QUOTA=RES-STORAGE",
                 "APPENDLIMIT=" + ctx.settings().limits().maxAppendBytes()));
         return caps;
@@ -1060,8 +1060,8 @@ final class ImapSession {
         if (!requireSelected(s.tag())) {
             return badCommands < ctx.settings().maxBadCommands();
         }
-        if (s.returnOptions().isPresent()) {
-            return badCommand(s.tag(), "ESORT is not supported");
+        if (s.returnOptions().isPresent() && s.returnOptions().get().contains(ImapCommand.SearchReturn.SAVE)) {
+            return badCommand(s.tag(), "SEARCHRES is not supported");
         }
         if (!SortOp.supported(s.criteria())) {
             return badCommand(s.tag(), "SORT=DISPLAY is not supported");
@@ -1078,11 +1078,46 @@ final class ImapSession {
         }
         Optional<Long> highest = modSeqKey ? seqs.stream().map(seq -> selected.at(seq).modSeq())
                 .max(Long::compare) : Optional.empty();
-        send(ImapResponse.sort(seqs.stream().map(seq -> s.uid() ? selected.at(seq).uid() : (long) seq).toList(),
-                highest));
+        List<Long> sorted = seqs.stream().map(seq -> s.uid() ? selected.at(seq).uid() : (long) seq).toList();
+        if (s.returnOptions().isPresent()) {
+            send(esort(s, sorted, highest));
+        } else {
+            send(ImapResponse.sort(sorted, highest));
+        }
         updates(s.uid());
         send(ImapResponse.ok(s.tag(), (s.uid() ? "UID SORT" : "SORT") + " completed"));
         return true;
+    }
+
+    /**
+     * ESORT (RFC 5267): an ESEARCH answer in which MIN and MAX are the first and last message in
+     * sort order and ALL lists them in that order.
+     */
+    private static ImapResponse esort(ImapCommand.Sort s, List<Long> sorted, Optional<Long> highest) {
+        Set<ImapCommand.SearchReturn> opts = s.returnOptions().orElseThrow();
+        List<ImapValue> items = new ArrayList<>(List.of(new ImapValue.Atom("ESEARCH"),
+                ImapValue.list(new ImapValue.Atom("TAG"), new ImapValue.Str(s.tag()))));
+        if (s.uid()) {
+            items.add(new ImapValue.Atom("UID"));
+        }
+        if (!sorted.isEmpty() && opts.contains(ImapCommand.SearchReturn.MIN)) {
+            items.addAll(List.of(new ImapValue.Atom("MIN"), ImapValue.number(sorted.getFirst())));
+        }
+        if (!sorted.isEmpty() && opts.contains(ImapCommand.SearchReturn.MAX)) {
+            items.addAll(List.of(new ImapValue.Atom("MAX"), ImapValue.number(sorted.getLast())));
+        }
+        if (opts.contains(ImapCommand.SearchReturn.COUNT)) {
+            items.addAll(List.of(new ImapValue.Atom("COUNT"), ImapValue.number(sorted.size())));
+        }
+        if (!sorted.isEmpty() && (opts.isEmpty() || opts.contains(ImapCommand.SearchReturn.ALL))) {
+            StringBuilder all = new StringBuilder();
+            for (long n : sorted) {
+                all.append(all.isEmpty() ? "" : ",").append(n);
+            }
+            items.addAll(List.of(new ImapValue.Atom("ALL"), new ImapValue.Raw(all.toString())));
+        }
+        highest.ifPresent(m -> items.addAll(List.of(new ImapValue.Atom("MODSEQ"), ImapValue.number(m))));
+        return new ImapResponse.Data(items);
     }
 
     private boolean expunge(ImapCommand.Expunge e) throws IOException {

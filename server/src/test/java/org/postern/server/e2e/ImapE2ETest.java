@@ -449,6 +449,11 @@ class ImapE2ETest {
             assertThat(c.command("d", "SEARCH RETURN () SUBJECT nothing-like-this").getFirst())
                     .isEqualTo("* ESEARCH (TAG \"d\")");
             assertThat(c.command("e", "SORT (DISPLAYFROM) UTF-8 ALL").getLast()).startsWith("e BAD");
+            // ESORT: MIN and MAX in sort order, ALL in sort order.
+            assertThat(c.command("f", "SORT RETURN (MIN MAX COUNT ALL) (SUBJECT) UTF-8 ALL").getFirst())
+                    .isEqualTo("* ESEARCH (TAG \"f\") MIN 2 MAX 3 COUNT 3 ALL 2,1,3");
+            assertThat(c.command("g", "UID SORT RETURN () (REVERSE SUBJECT) UTF-8 ALL").getFirst())
+                    .isEqualTo("* ESEARCH (TAG \"g\") UID ALL 3,1,2");
         }
     }
 
