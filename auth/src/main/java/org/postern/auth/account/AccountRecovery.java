@@ -39,6 +39,9 @@ import org.postern.store.identity.OneTimeCode;
  * with sign-in failures, per (login, source address) and per source address.
  */
 public final class AccountRecovery {
+    /** At most one new code per account this often; asking again sooner sends nothing (and says the same). */
+    public static final java.time.Duration RESEND_INTERVAL = java.time.Duration.ofMinutes(1);
+
     private final MetadataStore store;
     private final AccessPolicy policy;
     private final PasswordHasher hasher;
@@ -78,6 +81,12 @@ public final class AccountRecovery {
             AccountSecurity account = tx.securitySettings().account(system(), u.tenantId(), u.id());
             if (!account.emailVerified() || account.recoveryAddress().isEmpty()) {
                 audit.record(tx, AuditEvents.self(u, "recovery.start", "failure", client, Map.of("reason", "no-recovery-address")));
+                return null;
+            }
+            if (tx.oneTimeCodes().latestUsable(system(), u.id(), CodePurpose.RECOVERY, now)
+                    .filter(c -> c.createdAt().plus(RESEND_INTERVAL).isAfter(now)).isPresent()) {
+                // One code a minute: no flood of mail to the recovery address, no fresh guesses on demand.
+                audit.record(tx, AuditEvents.self(u, "recovery.start", "failure", client, Map.of("reason", "too-soon")));
                 return null;
             }
             String code = OpaqueSecrets.emailCode();

@@ -81,6 +81,12 @@ public final class EmailVerification {
             if (account.emailVerified() || account.recoveryAddress().isEmpty()) {
                 return null;
             }
+            Instant now = clock.instant();
+            if (tx.oneTimeCodes().latestUsable(system(), user.id(), CodePurpose.VERIFY_EMAIL, now)
+                    .filter(c -> c.createdAt().plus(AccountRecovery.RESEND_INTERVAL).isAfter(now)).isPresent()) {
+                audit.record(tx, AuditEvents.self(user, "email.verify.resend", "failure", client, Map.of("reason", "too-soon")));
+                return null;
+            }
             sendCode(tx, user, account.recoveryAddress().get());
             audit.record(tx, AuditEvents.self(user, "email.verify.resend", "success", client, Map.of()));
             return null;

@@ -137,7 +137,7 @@ class AccountRecoveryTest extends IdentityFixture {
         if (!davesCode.equals(first)) {
             refused(carol, davesCode);
         }
-        clock.advance(java.time.Duration.ofSeconds(1));
+        clock.advance(AccountRecovery.RESEND_INTERVAL);
         recovery().start(carol.login(), HOME);
         String second = codeSentTo("carol@home.example", "recovery");
         if (!second.equals(first)) {
@@ -145,6 +145,20 @@ class AccountRecoveryTest extends IdentityFixture {
         }
         recovery().complete(carol.login(), second, secret(NEW_PASSWORD).toCharArray(), HOME);
         assertThat(signIn(carol.login(), NEW_PASSWORD, HOME)).isInstanceOf(SignInResult.SignedIn.class);
+    }
+
+    @Test
+    void aSecondStartWithinAMinuteSendsNothingNew() {
+        Account carol = verified("carol@example.org", "carol@home.example");
+        recovery().start(carol.login(), ATTACKER);
+        int sent = outbox("carol@home.example", "recovery").size();
+        clock.advance(java.time.Duration.ofSeconds(30));
+        recovery().start(carol.login(), ATTACKER);
+        assertThat(outbox("carol@home.example", "recovery")).hasSize(sent);
+        assertThat(lastAudit("recovery.start").outcome()).isEqualTo("failure");
+        clock.advance(java.time.Duration.ofSeconds(31));
+        recovery().start(carol.login(), ATTACKER);
+        assertThat(outbox("carol@home.example", "recovery")).hasSize(sent + 1);
     }
 
     @Test
@@ -169,7 +183,7 @@ class AccountRecoveryTest extends IdentityFixture {
             assertThatThrownBy(() -> recovery().complete(carol.login(), wrong(code), secret(NEW_PASSWORD).toCharArray(),
                     ATTACKER)).isInstanceOf(AccessDeniedException.class);
         }
-        clock.advance(java.time.Duration.ofSeconds(1));
+        clock.advance(AccountRecovery.RESEND_INTERVAL);
         recovery().start(carol.login(), ATTACKER);
         String fresh = codeSentTo("carol@home.example", "recovery");
         assertThatThrownBy(() -> recovery().complete(" CAROL@example.org", fresh, secret(NEW_PASSWORD).toCharArray(),
