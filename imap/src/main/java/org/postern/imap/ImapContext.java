@@ -17,6 +17,19 @@ public record ImapContext(String hostname, ImapSettings settings, ImapAuthentica
             Objects.requireNonNull(context);
             Objects.requireNonNull(parameters);
         }
+
+        /**
+         * Turns an accepted connection into a server-side TLS one and completes the handshake, with
+         * this deployment's context and parameters (protocols, ciphers) every time.
+         */
+        public javax.net.ssl.SSLSocket accept(java.net.Socket plain, String peer) throws java.io.IOException {
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                    .createSocket(plain, peer, plain.getPort(), true);
+            ssl.setUseClientMode(false);
+            ssl.setSSLParameters(parameters);
+            ssl.startHandshake();
+            return ssl;
+        }
     }
 
     public ImapContext {

@@ -103,13 +103,7 @@ final class ImapSession {
         try (Socket s = socket) {
             socket.setSoTimeout(millis(ctx.settings().preAuthTimeout().toMillis()));
             if (tls) {
-                ImapContext.Tls t = ctx.tls().orElseThrow();
-                SSLSocket ssl = (SSLSocket) t.context().getSocketFactory().createSocket(socket, client, socket.getPort(),
-                        true);
-                ssl.setUseClientMode(false);
-                ssl.setSSLParameters(t.parameters());
-                ssl.startHandshake();
-                socket = ssl;
+                socket = ctx.tls().orElseThrow().accept(socket, client);
             }
             attach(socket);
             send(ImapResponse.untagged(ImapResponse.Status.OK, ResponseCode.capability(capabilities()),
@@ -437,11 +431,7 @@ final class ImapSession {
         }
         send(ImapResponse.ok(s.tag(), "Begin TLS negotiation now"));
         flush();
-        ImapContext.Tls t = ctx.tls().get();
-        SSLSocket ssl = (SSLSocket) t.context().getSocketFactory().createSocket(socket, client, socket.getPort(), true);
-        ssl.setUseClientMode(false);
-        ssl.setSSLParameters(t.parameters());
-        ssl.startHandshake();
+        SSLSocket ssl = ctx.tls().get().accept(socket, client);
         socket = ssl;
         tls = true;
         attach(ssl);

@@ -23,7 +23,20 @@ public record InboundContext(String hostname, SmtpSettings settings, long maxMes
         DomainRateLimits messagesPerDomain) {
 
     /** TLS for STARTTLS: the context and the parameters (protocols, suites) every handshake uses. */
-    public record Tls(SSLContext context, SSLParameters parameters) {}
+    public record Tls(SSLContext context, SSLParameters parameters) {
+        /**
+         * Turns an accepted connection into a server-side TLS one and completes the handshake, with
+         * this deployment's context and parameters (protocols, ciphers) every time.
+         */
+        public javax.net.ssl.SSLSocket accept(java.net.Socket plain, String peer) throws java.io.IOException {
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                    .createSocket(plain, peer, plain.getPort(), true);
+            ssl.setUseClientMode(false);
+            ssl.setSSLParameters(parameters);
+            ssl.startHandshake();
+            return ssl;
+        }
+    }
 
     public InboundContext {
         Objects.requireNonNull(hostname, "hostname");

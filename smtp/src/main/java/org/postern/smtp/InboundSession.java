@@ -239,11 +239,7 @@ final class InboundSession implements Runnable {
         }
         reply(SmtpReply.READY_TO_START_TLS);
         out.flush();
-        InboundContext.Tls t = ctx.tls().get();
-        SSLSocket ssl = (SSLSocket) t.context().getSocketFactory().createSocket(socket, client, socket.getPort(), true);
-        ssl.setUseClientMode(false);
-        ssl.setSSLParameters(t.parameters());
-        ssl.startHandshake();
+        SSLSocket ssl = ctx.tls().get().accept(socket, client);
         socket = ssl;
         tls = true;
         // RFC 3207: forget everything learnt before TLS, the client must EHLO again.

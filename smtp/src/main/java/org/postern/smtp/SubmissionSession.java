@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import javax.net.ssl.SSLSocket;
 import org.postern.access.Caller;
 import org.postern.auth.signin.AuditEvents;
 import org.postern.auth.signin.ClientInfo;
@@ -115,7 +114,7 @@ final class SubmissionSession implements Runnable {
         try {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, ctx.smtp().idleTimeout().toMillis()));
             if (implicitTls) {
-                socket = handshake(socket);
+                socket = ctx.tls().accept(socket, client);
                 tls = true;
             }
             attach(socket);
@@ -137,15 +136,6 @@ final class SubmissionSession implements Runnable {
             });
             quietly(() -> socket.close());
         }
-    }
-
-    private SSLSocket handshake(Socket plain) throws IOException {
-        InboundContext.Tls t = ctx.tls();
-        SSLSocket ssl = (SSLSocket) t.context().getSocketFactory().createSocket(plain, client, plain.getPort(), true);
-        ssl.setUseClientMode(false);
-        ssl.setSSLParameters(t.parameters());
-        ssl.startHandshake();
-        return ssl;
     }
 
     private void attach(Socket s) throws IOException {
@@ -258,7 +248,7 @@ final class SubmissionSession implements Runnable {
         }
         reply(SmtpReply.READY_TO_START_TLS);
         out.flush();
-        socket = handshake(socket);
+        socket = ctx.tls().accept(socket, client);
         tls = true;
         // RFC 3207: forget everything learnt before TLS, the client must EHLO again.
         helo = null;
