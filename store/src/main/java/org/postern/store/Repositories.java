@@ -22,6 +22,8 @@ public interface Repositories {
 
     DataKeyRepository dataKeys();
 
+    DkimKeyRepository dkimKeys();
+
     MailboxRepository mailboxes();
 
     MessageRepository messages();

@@ -470,6 +470,142 @@ public interface MetadataStoreContract {
         })).isInstanceOf(NotFoundException.class);
     }
 
+    // ---------------------------------------------------------------- DKIM keys
+
+    static DkimKey dkimKey(Tenant t, DomainName domain, String selector, DkimAlgorithm algorithm, DkimKeyState state,
+            Instant createdAt) {
+        return new DkimKey(t.id(), domain, selector, algorithm, bytes("public " + selector), bytes("sealed " + selector),
+                millis(createdAt), state);
+    }
+
+    default Domain newDomain(Tenant t) {
+        DomainName name = uniqueDomain();
+        return tx((Repositories r) -> r.domains().add(tenantScope(t.id()), t.id(), name));
+    }
+
+    @Test
+    default void dkimKeysAreStoredListedRetiredAndDeleted() {
+        Tenant a = newTenant();
+        Domain d = newDomain(a);
+        Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+        DkimKey ed = dkimKey(a, d.name(), "pe202611e", DkimAlgorithm.ED25519, DkimKeyState.ACTIVE, t0);
+        DkimKey rsa = dkimKey(a, d.name(), "pe202611r", DkimAlgorithm.RSA_SHA256, DkimKeyState.ACTIVE, t0.plusSeconds(1));
+        tx((Repositories r) -> {
+            r.dkimKeys().insert(tenantScope(a.id()), ed);
+            r.dkimKeys().insert(tenantScope(a.id()), rsa);
+            return null;
+        });
+        List<DkimKey> read = tx((Repositories r) -> r.dkimKeys().byDomain(tenantScope(a.id()), d.name()));
+        assertThat(read).extracting(DkimKey::selector).containsExactly("pe202611e", "pe202611r");
+        DkimKey first = read.get(0);
+        assertThat(first.tenantId()).isEqualTo(a.id());
+        assertThat(first.domain()).isEqualTo(d.name());
+        assertThat(first.algorithm()).isEqualTo(DkimAlgorithm.ED25519);
+        assertThat(first.publicKey()).isEqualTo(bytes("public pe202611e"));
+        assertThat(first.sealedPrivateKey()).isEqualTo(bytes("sealed pe202611e"));
+        assertThat(first.createdAt()).isEqualTo(t0);
+        assertThat(first.state()).isEqualTo(DkimKeyState.ACTIVE);
+        assertThat(tx((Repositories r) -> r.dkimKeys().list(server()))).extracting(DkimKey::selector)
+                .contains("pe202611e", "pe202611r");
+
+        assertThat(tx((Repositories r) -> r.dkimKeys().setState(tenantScope(a.id()), d.name(), "pe202611e",
+                DkimKeyState.RETIRED))).isTrue();
+        assertThat(tx((Repositories r) -> r.dkimKeys().reseal(tenantScope(a.id()), d.name(), "pe202611e",
+                bytes("resealed")))).isTrue();
+        DkimKey changed = tx((Repositories r) -> r.dkimKeys().byDomain(server(), d.name())).get(0);
+        assertThat(changed.state()).isEqualTo(DkimKeyState.RETIRED);
+        assertThat(changed.sealedPrivateKey()).isEqualTo(bytes("resealed"));
+
+        assertThat(tx((Repositories r) -> r.dkimKeys().delete(tenantScope(a.id()), d.name(), "pe202611e"))).isTrue();
+        assertThat(tx((Repositories r) -> r.dkimKeys().delete(tenantScope(a.id()), d.name(), "pe202611e"))).isFalse();
+        assertThat(tx((Repositories r) -> r.dkimKeys().byDomain(server(), d.name()))).extracting(DkimKey::selector)
+                .containsExactly("pe202611r");
+    }
+
+    @Test
+    default void aDkimSelectorIsUniquePerDomainButNotAcrossDomains() {
+        Tenant a = newTenant();
+        Domain d1 = newDomain(a);
+        Domain d2 = newDomain(a);
+        Instant now = Instant.now();
+        tx((Repositories r) -> {
+            r.dkimKeys().insert(server(), dkimKey(a, d1.name(), "pe202611e", DkimAlgorithm.ED25519, DkimKeyState.ACTIVE, now));
+            r.dkimKeys().insert(server(), dkimKey(a, d2.name(), "pe202611e", DkimAlgorithm.ED25519, DkimKeyState.ACTIVE, now));
+            return null;
+        });
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.dkimKeys().insert(server(), dkimKey(a, d1.name(), "pe202611e", DkimAlgorithm.RSA_SHA256,
+                    DkimKeyState.ACTIVE, now));
+            return null;
+        })).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    default void dkimKeysStayInsideTheirTenant() {
+        World w = world();
+        Domain da = newDomain(w.a());
+        Domain db = newDomain(w.b());
+        Instant now = Instant.now();
+        tx((Repositories r) -> {
+            r.dkimKeys().insert(tenantScope(w.a().id()), dkimKey(w.a(), da.name(), "sa", DkimAlgorithm.ED25519,
+                    DkimKeyState.ACTIVE, now));
+            r.dkimKeys().insert(tenantScope(w.b().id()), dkimKey(w.b(), db.name(), "sb", DkimAlgorithm.ED25519,
+                    DkimKeyState.ACTIVE, now));
+            return null;
+        });
+        Scope scopeB = tenantScope(w.b().id());
+        assertThat(tx((Repositories r) -> r.dkimKeys().byDomain(scopeB, da.name()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.dkimKeys().list(scopeB))).extracting(DkimKey::selector).containsExactly("sb");
+        assertThat(tx((Repositories r) -> r.dkimKeys().setState(scopeB, da.name(), "sa", DkimKeyState.RETIRED))).isFalse();
+        assertThat(tx((Repositories r) -> r.dkimKeys().reseal(scopeB, da.name(), "sa", bytes("x")))).isFalse();
+        assertThat(tx((Repositories r) -> r.dkimKeys().delete(scopeB, da.name(), "sa"))).isFalse();
+        // Tenant B cannot put a key on tenant A's domain, neither in its own name nor in A's.
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.dkimKeys().insert(scopeB, dkimKey(w.b(), da.name(), "evil", DkimAlgorithm.ED25519, DkimKeyState.ACTIVE, now));
+            return null;
+        })).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.dkimKeys().insert(scopeB, dkimKey(w.a(), da.name(), "evil", DkimAlgorithm.ED25519, DkimKeyState.ACTIVE, now));
+            return null;
+        })).isInstanceOf(NotFoundException.class);
+        // A user scope reads its tenant's keys but changes nothing.
+        Scope user = userScope(w.a1());
+        assertThat(tx((Repositories r) -> r.dkimKeys().byDomain(user, da.name()))).hasSize(1);
+        assertThat(tx((Repositories r) -> r.dkimKeys().delete(user, da.name(), "sa"))).isFalse();
+        assertThat(tx((Repositories r) -> r.dkimKeys().byDomain(server(), da.name()))).hasSize(1);
+    }
+
+    @Test
+    default void aDkimKeyNeedsAValidSelectorAndAHostedDomain() {
+        Tenant a = newTenant();
+        Domain d = newDomain(a);
+        Instant now = Instant.now();
+        for (String bad : List.of("", "UPPER", "has.dot", "-lead", "semi;colon", "x".repeat(64))) {
+            assertThatThrownBy(() -> tx((Repositories r) -> {
+                r.dkimKeys().insert(server(), dkimKey(a, d.name(), bad, DkimAlgorithm.ED25519, DkimKeyState.ACTIVE, now));
+                return null;
+            })).as(bad).isInstanceOf(InvalidInputException.class);
+        }
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.dkimKeys().insert(server(), dkimKey(a, uniqueDomain(), "s1", DkimAlgorithm.ED25519, DkimKeyState.ACTIVE, now));
+            return null;
+        })).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    default void removingADomainRemovesItsDkimKeys() {
+        Tenant a = newTenant();
+        Domain d = newDomain(a);
+        tx((Repositories r) -> {
+            r.dkimKeys().insert(server(), dkimKey(a, d.name(), "s1", DkimAlgorithm.ED25519, DkimKeyState.ACTIVE,
+                    Instant.now()));
+            return null;
+        });
+        assertThat(tx((Repositories r) -> r.domains().remove(server(), d.name()))).isTrue();
+        Domain again = tx((Repositories r) -> r.domains().add(server(), a.id(), d.name()));
+        assertThat(tx((Repositories r) -> r.dkimKeys().byDomain(server(), again.name()))).isEmpty();
+    }
+
     // ---------------------------------------------------------------- mailboxes
 
     @Test

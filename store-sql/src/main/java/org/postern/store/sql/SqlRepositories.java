@@ -2,6 +2,7 @@ package org.postern.store.sql;
 
 import org.postern.store.AddressRepository;
 import org.postern.store.DataKeyRepository;
+import org.postern.store.DkimKeyRepository;
 import org.postern.store.DomainRepository;
 import org.postern.store.MailboxRepository;
 import org.postern.store.MessageRepository;
@@ -25,6 +26,7 @@ final class SqlRepositories implements Repositories {
     private final UserRepository users;
     private final AddressRepository addresses;
     private final DataKeyRepository dataKeys;
+    private final DkimKeyRepository dkimKeys;
     private final MailboxRepository mailboxes;
     private final MessageRepository messages;
     private final SessionRepository sessions;
@@ -43,6 +45,7 @@ final class SqlRepositories implements Repositories {
         this.users = new SqlUserRepository(tx);
         this.addresses = new SqlAddressRepository(tx);
         this.dataKeys = new SqlDataKeyRepository(tx);
+        this.dkimKeys = new SqlDkimKeyRepository(tx);
         this.mailboxes = new SqlMailboxRepository(tx);
         this.messages = new SqlMessageRepository(tx);
         this.sessions = new SqlSessionRepository(tx);
@@ -79,6 +82,11 @@ final class SqlRepositories implements Repositories {
     @Override
     public DataKeyRepository dataKeys() {
         return dataKeys;
+    }
+
+    @Override
+    public DkimKeyRepository dkimKeys() {
+        return dkimKeys;
     }
 
     @Override
