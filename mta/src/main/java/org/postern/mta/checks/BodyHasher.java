@@ -7,9 +7,10 @@ import java.security.NoSuchAlgorithmException;
  * Streams a message body through the simple or relaxed body canonicalisation (RFC 6376 §3.4.3,
  * §3.4.4) into SHA-256, hashing at most {@code limit} canonical bytes (the l= tag) while counting
  * them all. Trailing empty lines are held back as a counter, so memory stays constant. A bare LF
- * ends a line like CRLF (the header reader does the same); a bare CR is ordinary content.
+ * ends a line like CRLF (the header reader does the same); a bare CR is ordinary content. Shared by
+ * the verifier and the signer ({@code org.postern.mta.dkim}), so both hash a body the same way.
  */
-final class BodyHasher {
+public final class BodyHasher {
     private final boolean relaxed;
     private final long limit;
     private final MessageDigest digest;
@@ -26,7 +27,7 @@ final class BodyHasher {
      * @param relaxed relaxed (true) or simple body canonicalisation
      * @param limit how many canonical bytes to hash; {@code Long.MAX_VALUE} for the whole body
      */
-    BodyHasher(boolean relaxed, long limit) {
+    public BodyHasher(boolean relaxed, long limit) {
         this.relaxed = relaxed;
         this.limit = limit;
         try {
@@ -36,7 +37,7 @@ final class BodyHasher {
         }
     }
 
-    void update(byte[] data, int off, int len) {
+    public void update(byte[] data, int off, int len) {
         for (int i = off; i < off + len; i++) {
             update(data[i]);
         }
@@ -100,7 +101,7 @@ final class BodyHasher {
     }
 
     /** Ends the body; returns the digest of the (possibly limited) canonical body. */
-    byte[] finish() {
+    public byte[] finish() {
         if (finished) {
             throw new IllegalStateException("already finished");
         }
@@ -122,7 +123,7 @@ final class BodyHasher {
     }
 
     /** The length of the whole canonical body (beyond any limit); valid after {@link #finish()}. */
-    long canonicalLength() {
+    public long canonicalLength() {
         return canonicalLength;
     }
 }

@@ -301,8 +301,8 @@ public final class DkimVerifier {
         return out.toByteArray();
     }
 
-    /** Relaxed header canonicalisation (RFC 6376 §3.4.2), without the final CRLF. */
-    static String relaxedHeader(String raw) {
+    /** Relaxed header canonicalisation (RFC 6376 §3.4.2), without the final CRLF; the signer uses it too. */
+    public static String relaxedHeader(String raw) {
         int colon = raw.indexOf(':');
         String name = TagList.strip(raw.substring(0, colon)).toLowerCase(Locale.ROOT);
         String value = raw.substring(colon + 1).replace("\r\n", "");

@@ -12,12 +12,12 @@ import java.util.Locale;
  * The header block of a message, read up to the empty line with a byte cap, split into fields.
  * Line ends are normalised to CRLF as they are read (a bare LF becomes CRLF), so the simple
  * canonicalisation sees what the SMTP wire would carry. Text is held as ISO-8859-1 so that every
- * byte maps to one char and back.
+ * byte maps to one char and back. Shared by the verifier and the signer.
  */
-final class HeaderBlock {
+public final class HeaderBlock {
 
     /** The header block is larger than the cap. */
-    static final class TooLargeException extends IOException {
+    public static final class TooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
 
         TooLargeException() {
@@ -31,24 +31,24 @@ final class HeaderBlock {
      * @param name the field name as written, trailing whitespace removed; empty for a line with no colon
      * @param raw the whole field, folded lines and the final CRLF included
      */
-    record Field(String name, String raw) {
-        boolean is(String other) {
+    public record Field(String name, String raw) {
+        public boolean is(String other) {
             return !name.isEmpty() && name.equalsIgnoreCase(other);
         }
 
         /** The text after the colon, without the final CRLF (folding kept). */
-        String value() {
+        public String value() {
             int colon = raw.indexOf(':');
             String v = colon < 0 ? "" : raw.substring(colon + 1);
             return v.endsWith("\r\n") ? v.substring(0, v.length() - 2) : v;
         }
 
         /** The value unfolded (CRLF before whitespace removed) and stripped. */
-        String unfoldedValue() {
+        public String unfoldedValue() {
             return value().replace("\r\n", "").strip();
         }
 
-        String lowerName() {
+        public String lowerName() {
             return name.toLowerCase(Locale.ROOT);
         }
     }
@@ -65,7 +65,7 @@ final class HeaderBlock {
      * Reads the header block and the empty line after it, leaving {@code in} at the first body
      * byte. {@code in} should be buffered: it is read byte by byte so as not to read past the block.
      */
-    static HeaderBlock read(InputStream in, int maxBytes) throws IOException {
+    public static HeaderBlock read(InputStream in, int maxBytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         int lineLength = 0;
         boolean pendingCr = false;
@@ -114,7 +114,7 @@ final class HeaderBlock {
     }
 
     /** Splits a header block (CRLF line ends, no empty line) into fields. */
-    static HeaderBlock parse(byte[] block) {
+    public static HeaderBlock parse(byte[] block) {
         String text = new String(block, StandardCharsets.ISO_8859_1);
         List<Field> fields = new ArrayList<>();
         StringBuilder current = null;
@@ -158,11 +158,11 @@ final class HeaderBlock {
         return new Field(name, raw);
     }
 
-    List<Field> fields() {
+    public List<Field> fields() {
         return fields;
     }
 
-    List<Field> fields(String name) {
+    public List<Field> fields(String name) {
         List<Field> out = new ArrayList<>();
         for (Field f : fields) {
             if (f.is(name)) {
@@ -172,7 +172,7 @@ final class HeaderBlock {
         return out;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return bytes.clone();
     }
 }

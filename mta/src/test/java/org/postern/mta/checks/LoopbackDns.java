@@ -132,7 +132,7 @@ public final class LoopbackDns implements AutoCloseable {
     }
 
     /** A resolver on this server with short timeouts. */
-    DnsResolver resolver() {
+    public DnsResolver resolver() {
         return DnsResolver.create(DnsResolver.Settings.defaults(List.of(address()))
                 .withQueryTimeout(Duration.ofMillis(500))
                 .withCheckBudget(Duration.ofSeconds(5)));
