@@ -18,6 +18,8 @@ import org.postern.imap.ImapServer;
 import org.postern.smtp.InboundContext;
 import org.postern.smtp.InboundSmtpServer;
 import org.postern.smtp.SubmissionContext;
+import org.postern.mta.dkim.DkimSigner;
+import org.postern.mta.dkim.DkimSigning;
 import org.postern.smtp.SubmissionServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,7 +88,8 @@ public final class Server implements AutoCloseable {
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),
                     config.submission(), p.directory(), inbound.intake(), p.identity().protocols(), p.identity().audit(),
-                    inbound.tls().orElseThrow(), inbound.spoolDir(), p.clock());
+                    inbound.tls().orElseThrow(), inbound.spoolDir(), p.clock(),
+                    new DkimSigning(p.dkimKeys(), new DkimSigner(1024 * 1024), p.clock()));
             submission = new SubmissionServer(config.bind(), config.submissionPort(), submissionContext, false);
             submissions = new SubmissionServer(config.bind(), config.submissionsPort(), submissionContext, true);
             ImapContext imapContext = new ImapContext(config.hostname(), config.imap(),

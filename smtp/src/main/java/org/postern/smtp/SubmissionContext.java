@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.postern.auth.audit.AuditLog;
 import org.postern.auth.signin.ProtocolAuthenticator;
 import org.postern.mail.directory.Directory;
+import org.postern.mta.dkim.DkimSigning;
 import org.postern.mta.intake.Intake;
 import org.postern.mta.limits.ConnectionCounter;
 import org.postern.mta.limits.KeyedRateLimiter;
@@ -18,7 +19,7 @@ import org.postern.mta.limits.KeyedRateLimiter;
  */
 public record SubmissionContext(String hostname, SmtpSettings smtp, SubmissionSettings settings, Directory directory,
         Intake intake, ProtocolAuthenticator authenticator, AuditLog audit, InboundContext.Tls tls, Path spoolDir,
-        Clock clock, ConnectionCounter connectionsPerIp, KeyedRateLimiter messagesPerUser) {
+        Clock clock, ConnectionCounter connectionsPerIp, KeyedRateLimiter messagesPerUser, DkimSigning signing) {
 
     public SubmissionContext {
         Objects.requireNonNull(hostname, "hostname");
@@ -33,14 +34,15 @@ public record SubmissionContext(String hostname, SmtpSettings smtp, SubmissionSe
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(connectionsPerIp, "connectionsPerIp");
         Objects.requireNonNull(messagesPerUser, "messagesPerUser");
+        Objects.requireNonNull(signing, "signing");
     }
 
     /** The shared counters built from the settings, with a bound on how many keys are tracked. */
     public static SubmissionContext create(String hostname, SmtpSettings smtp, SubmissionSettings settings,
             Directory directory, Intake intake, ProtocolAuthenticator authenticator, AuditLog audit,
-            InboundContext.Tls tls, Path spoolDir, Clock clock) {
+            InboundContext.Tls tls, Path spoolDir, Clock clock, DkimSigning signing) {
         return new SubmissionContext(hostname, smtp, settings, directory, intake, authenticator, audit, tls, spoolDir,
                 clock, new ConnectionCounter(smtp.maxConnectionsPerIp()),
-                new KeyedRateLimiter(settings.messagesPerHourPerUser(), Duration.ofHours(1), 100_000, clock));
+                new KeyedRateLimiter(settings.messagesPerHourPerUser(), Duration.ofHours(1), 100_000, clock), signing);
     }
 }

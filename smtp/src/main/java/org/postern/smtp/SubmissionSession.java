@@ -568,6 +568,7 @@ final class SubmissionSession implements Runnable {
             if (header.malformed()) {
                 return SmtpReply.of(550, "5.6.0", "Malformed header section: every line must be a header field");
             }
+            EmailAddress from = null;
             switch (header.authors()) {
                 case SubmittedHeader.Authors.Refused r -> {
                     audit("refused", Map.of("reason", "from_header_invalid"));
@@ -575,6 +576,7 @@ final class SubmissionSession implements Runnable {
                     return SmtpReply.of(553, "5.7.1", r.reason());
                 }
                 case SubmittedHeader.Authors.Claimed c -> {
+                    from = c.addresses().get(0);
                     for (EmailAddress author : c.addresses()) {
                         if (ctx.directory().ownActiveAddress(user, author).isEmpty()) {
                             audit("refused", Map.of("reason", "from_header_not_owned", "from", Redact.address(author)));
@@ -587,7 +589,13 @@ final class SubmissionSession implements Runnable {
             }
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
-            List<String> prepend = SubmissionFixes.missingFields(header, ctx.clock().instant(), ctx.hostname(), random);
+            List<String> fixes = SubmissionFixes.missingFields(header, ctx.clock().instant(), ctx.hostname(), random);
+            // Signed as stored: the fixed message, every copy the same bytes, the Sent one included.
+            List<String> prepend = new ArrayList<>();
+            try (InputStream fixed = Intake.rewritten(spool, fixes, SubmissionFixes.dropped())) {
+                prepend.addAll(ctx.signing().signatures(from.domain(), fixed));
+            }
+            prepend.addAll(fixes);
             List<Intake.Copy> copies = new ArrayList<>();
             recipients.forEach(r -> copies.add(new Intake.Copy(r, SpecialUse.INBOX)));
             copies.add(new Intake.Copy(senderAccount, SpecialUse.SENT));

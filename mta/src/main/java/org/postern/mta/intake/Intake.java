@@ -54,6 +54,15 @@ public final class Intake {
     }
 
     /**
+     * The message exactly as {@link #deliver(List, List, Predicate, Spool, long)} stores it with the
+     * same {@code prepend} and {@code dropHeader}, so a signer can sign the bytes that are kept.
+     */
+    public static InputStream rewritten(Spool spool, List<String> prepend, Predicate<String> dropHeader)
+            throws IOException {
+        return HeaderRewriter.rewrite(spool.open(), prepend, dropHeader, MAX_HEADER_BYTES);
+    }
+
+    /**
      * Stores every copy (one per account and mailbox: a sender writing to themselves gets one in
      * INBOX and one in Sent) as one transaction: all durable, or none kept.
      */
@@ -68,7 +77,7 @@ public final class Intake {
         List<StoredMessage> stored = new ArrayList<>();
         try {
             for (Copy c : unique.values()) {
-                try (InputStream content = HeaderRewriter.rewrite(spool.open(), prepend, dropHeader, MAX_HEADER_BYTES)) {
+                try (InputStream content = rewritten(spool, prepend, dropHeader)) {
                     stored.add(delivery.deliver(c.recipient(), c.target(), content, now, maxBytes));
                 }
             }

@@ -29,7 +29,7 @@ final class KeysCommand {
         return p.config().dataDir().resolve(Postern.KEYS_DIR);
     }
 
-    @Command(name = "rotate", description = "Make a new master key, rewrap every data key and sealed file under it, "
+    @Command(name = "rotate", description = "Make a new master key, rewrap every data key, DKIM key and sealed file under it, "
             + "and remove old master keys nothing needs any more. Mail is not re-encrypted; safe while the server runs.")
     static final class Rotate extends DeploymentVerb {
         @Override
@@ -37,7 +37,7 @@ final class KeysCommand {
             KeyRotation.Result r = p.keyRotation().rotate();
             out().println("master key rotated: active " + r.activeKeyId() + ", " + r.dataKeysRewrapped()
                     + " data keys rewrapped, " + r.filesResealed() + " files resealed, " + r.removedKeyIds().size()
-                    + " old keys removed");
+                    + " old keys removed, " + r.dkimKeysResealed() + " DKIM keys resealed");
             out().println("no key backup holds the new master key yet; make one: " + BACKUP_HINT);
         }
     }

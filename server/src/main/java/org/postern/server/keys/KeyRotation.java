@@ -9,13 +9,14 @@ import java.util.Set;
 import org.postern.crypto.MasterKeyRing;
 import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.mail.keys.DataKeys;
+import org.postern.mta.dkim.DkimKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rotates the master key without re-encrypting any mail: a new active key is saved next to the
- * old one first, then every data key and sealed file is rewrapped under it, and only then are old
- * keys that nothing refers to any more removed. A crash at any step leaves a ring that still
+ * old one first, then every data key, DKIM private key and sealed file is rewrapped under it, and
+ * only then are old keys that nothing refers to any more removed. A crash at any step leaves a ring that still
  * opens everything; running rotate again finishes the job. It holds the {@link KeysLock}, so a
  * signing-key rotation or a backup never interleaves with it.
  */
@@ -23,15 +24,18 @@ public final class KeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRotation.class);
 
     /** What a rotation did. */
-    public record Result(String activeKeyId, int dataKeysRewrapped, int filesResealed, Set<String> removedKeyIds) {}
+    public record Result(String activeKeyId, int dataKeysRewrapped, int filesResealed, int dkimKeysResealed,
+            Set<String> removedKeyIds) {}
 
     private final MasterKeys masterKeys;
     private final DataKeys dataKeys;
+    private final DkimKeys dkimKeys;
     private final List<SealedFile> sealedFiles;
 
-    public KeyRotation(MasterKeys masterKeys, DataKeys dataKeys, List<SealedFile> sealedFiles) {
+    public KeyRotation(MasterKeys masterKeys, DataKeys dataKeys, DkimKeys dkimKeys, List<SealedFile> sealedFiles) {
         this.masterKeys = masterKeys;
         this.dataKeys = dataKeys;
+        this.dkimKeys = dkimKeys;
         this.sealedFiles = List.copyOf(sealedFiles);
     }
 
@@ -45,8 +49,10 @@ public final class KeyRotation {
         MasterKeyRing next = masterKeys.get().withNewActiveKey();
         masterKeys.replace(next);
         int rewrapped = dataKeys.rewrapAll(next);
+        int dkimResealed = dkimKeys.resealAll(next);
         int resealed = 0;
         Set<String> inUse = new HashSet<>(dataKeys.masterKeyIdsInUse());
+        inUse.addAll(dkimKeys.masterKeyIdsInUse());
         for (SealedFile f : sealedFiles) {
             try {
                 if (!Files.exists(f.path())) {
@@ -66,6 +72,7 @@ public final class KeyRotation {
         }
         // Re-read the ring and the references: another process may have wrapped a key meanwhile.
         inUse.addAll(dataKeys.masterKeyIdsInUse());
+        inUse.addAll(dkimKeys.masterKeyIdsInUse());
         MasterKeyRing pruned = masterKeys.get();
         Set<String> removed = new HashSet<>();
         for (String id : pruned.keyIds()) {
@@ -77,8 +84,8 @@ public final class KeyRotation {
         if (!removed.isEmpty()) {
             masterKeys.replace(pruned);
         }
-        LOG.info("event=keys.rotated active={} rewrapped={} resealed={} removed={}", pruned.activeKeyId(), rewrapped,
-                resealed, removed.size());
-        return new Result(pruned.activeKeyId(), rewrapped, resealed, Set.copyOf(removed));
+        LOG.info("event=keys.rotated active={} rewrapped={} resealed={} dkim_resealed={} removed={}",
+                pruned.activeKeyId(), rewrapped, resealed, dkimResealed, removed.size());
+        return new Result(pruned.activeKeyId(), rewrapped, resealed, dkimResealed, Set.copyOf(removed));
     }
 }
