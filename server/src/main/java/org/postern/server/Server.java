@@ -19,6 +19,8 @@ import org.postern.smtp.InboundContext;
 import org.postern.smtp.InboundSmtpServer;
 import org.postern.smtp.SubmissionContext;
 import org.postern.mta.dkim.DkimSigner;
+import org.postern.mta.dns.MtaStsPolicy;
+import org.postern.server.http.MtaStsRoute;
 import org.postern.mta.dkim.DkimSigning;
 import org.postern.smtp.SubmissionServer;
 import java.util.LinkedHashMap;
@@ -83,7 +85,10 @@ public final class Server implements AutoCloseable {
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
-                    routes -> Api.register(routes, p.identity(), p.directory()));
+                    routes -> {
+                        new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
+                        Api.register(routes, p.identity(), p.directory());
+                    });
             InboundContext inbound = inboundContext(config, p, tls);
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),
@@ -108,6 +113,7 @@ public final class Server implements AutoCloseable {
             portsFile.write(ports);
             LOG.info("event=server.started backend={} hostname={} tls_sha256={}", postern.store().backendName(),
                     config.hostname(), tls.fingerprintSha256());
+            warnUnsignedDomains(p);
             return new Server(lock, postern, portsFile, https, smtp, imap, imaps, submission, submissions, ports);
         } catch (RuntimeException | IOException e) {
             if (submission != null) {
@@ -186,6 +192,24 @@ public final class Server implements AutoCloseable {
             LOG.warn("event=server.stop_failed reason={}", e.toString());
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /** Mail from a hosted domain without an active DKIM key goes out unsigned: say so at start. */
+    private static void warnUnsignedDomains(Postern p) {
+        try {
+            org.postern.access.Caller system = new org.postern.access.Caller.System("dkim");
+            java.util.Set<DomainName> signed = new java.util.HashSet<>();
+            p.dkimKeys().listAll(system).stream()
+                    .filter(k -> k.state() == org.postern.store.DkimKeyState.ACTIVE)
+                    .forEach(k -> signed.add(k.domain()));
+            for (var d : p.directory().domains(system)) {
+                if (!signed.contains(d.name())) {
+                    LOG.warn("event=dkim.no_active_key domain={} hint=\"./postern dkim generate {}\"", d.name(), d.name());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("event=dkim.status_check_failed reason={}", e.getClass().getSimpleName());
         }
     }
 }

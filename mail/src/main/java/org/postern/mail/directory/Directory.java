@@ -134,6 +134,12 @@ public final class Directory {
      * domain would otherwise silently start refusing their mail. Revoked addresses stay recorded,
      * so none of them can be created again if the domain comes back.
      */
+    /** Whether the server hosts {@code name} for a tenant the caller can see; one indexed lookup. */
+    public boolean hosts(Caller caller, DomainName name) {
+        Scope scope = policy.scopeFor(caller);
+        return store.inTransaction(tx -> tx.domains().byName(scope, name).isPresent());
+    }
+
     public void removeDomain(Caller caller, DomainName name) {
         Scope scope = policy.scopeFor(caller);
         store.inTransaction(tx -> {

@@ -269,4 +269,26 @@ class DkimSigningE2ETest {
         assertThat(postern.run("dns", "rotate.test").out()).doesNotContain("pe" + MONTH + "e._domainkey");
         failsWith(postern.run("dkim", "generate", "unhosted.test"), 1, "no such domain");
     }
+
+    private static Launcher.Result wellKnown(String host) {
+        return ExternalTool.run(Duration.ofSeconds(60), null, List.of("curl", "-sS", "-k", "--max-time", "30",
+                "-w", "\n%{http_code} %{content_type}", "-H", "Host: " + host,
+                "https://127.0.0.1:" + server.port("http") + "/.well-known/mta-sts.txt"));
+    }
+
+    @Test
+    void theMtaStsPolicyIsServedForHostedDomainsOnlyAndItsIdIsPublished() {
+        Launcher.Result policy = wellKnown("mta-sts.example.test");
+        assertThat(policy.exitCode()).as(policy.toString()).isZero();
+        assertThat(policy.out()).isEqualTo("version: STSv1\r\nmode: enforce\r\nmx: " + HOST
+                + "\r\nmax_age: 604800\r\n\n200 text/plain;charset=utf-8");
+        assertThat(wellKnown("MTA-STS.Example.Test:443").out()).endsWith("\n200 text/plain;charset=utf-8");
+        for (String other : List.of("mta-sts.unhosted.test", "example.test", "mta-sts.", "mta-sts.bad..name", HOST)) {
+            Launcher.Result r = wellKnown(other);
+            assertThat(r.out()).as(other).contains("\n404 ").doesNotContain("STSv1");
+        }
+        // The id published in DNS is the one derived from this very policy.
+        String id = txtRecords(zone.out()).get("_mta-sts.example.test");
+        assertThat(id).isEqualTo("v=STSv1; id=" + new org.postern.mta.dns.MtaStsPolicy(HOST, Duration.ofDays(7)).id());
+    }
 }
