@@ -16,6 +16,8 @@
  * the identity authority's {@code ProtocolAuthenticator}, which throttles and audits. After
  * sign-in, senders and From:/Sender: addresses are checked against the user's own active
  * addresses in the directory (through the access policy), remote recipients are refused (no
- * outbound queue yet), and accepted mail goes to {@code Intake} with a copy in the sender's Sent.
+ * outbound queue yet), and accepted mail is DKIM-signed for its From: domain (mta's
+ * {@code DkimSigning}; the session only passes the domain it has just checked) and goes to
+ * {@code Intake} with a copy in the sender's Sent.
  */
 package org.postern.smtp;

@@ -291,4 +291,15 @@ class DkimSigningE2ETest {
         String id = txtRecords(zone.out()).get("_mta-sts.example.test");
         assertThat(id).isEqualTo("v=STSv1; id=" + new org.postern.mta.dns.MtaStsPolicy(HOST, Duration.ofDays(7)).id());
     }
+
+    @Test
+    void masterKeyRotationResealsTheDkimKeysAndSigningGoesOn() {
+        Launcher.Result rotate = postern.run("keys", "rotate");
+        ok(rotate);
+        Matcher m = Pattern.compile("1 old keys removed, (\\d+) DKIM keys resealed").matcher(rotate.out());
+        assertThat(m.find()).as(rotate.toString()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).as("example.test's four keys at least").isGreaterThanOrEqualTo(4);
+        // The old master key is gone: signing works only because the keys were resealed.
+        assertBothSignaturesVerify(sendAndVerify("587", ALICE, BOB, "after-rotation@example.test"));
+    }
 }
