@@ -19,9 +19,10 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "postern", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "A security-first mail server.",
-        subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, UserCommand.class,
-                AddressCommand.class, MailCommand.class, KeysCommand.class, StoreCommand.class, ConfigCommand.class,
-                InviteCommand.class, OutboxCommand.class, AuditLogCommand.class, DkimCommand.class, DnsCommand.class})
+        subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, DkimCommand.class,
+                DnsCommand.class, UserCommand.class, AddressCommand.class, MailCommand.class, KeysCommand.class,
+                StoreCommand.class, ConfigCommand.class, InviteCommand.class, OutboxCommand.class,
+                AuditLogCommand.class})
 public final class Cli implements Runnable {
     @Mixin
     GlobalOptions global;
