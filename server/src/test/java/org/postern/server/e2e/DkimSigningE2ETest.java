@@ -105,9 +105,9 @@ class DkimSigningE2ETest {
      */
     private static final String SEND_AND_VERIFY = """
             import imaplib, smtplib, ssl, sys, re, dkim, dns.resolver
-            mode, port, user, pw, mail_from, rcpt, msgid, subject, imaps, dnsport, rcpt_pw = sys.argv[1:12]
+            mode, port, user, pw, mail_from, rcpt, msgid, subject, imaps, dnsport, rcpt_pw, lines = sys.argv[1:13]
             ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
-            body = 'Hello from submission.\\r\\n' + ('A long line ' * 200) + '\\r\\n\\r\\n\\r\\n'
+            body = 'Hello from submission.\\r\\n' + ('A long line ' * 200 + '\\r\\n') * int(lines) + '\\r\\n\\r\\n'
             message = ('From: Alice <%s>\\r\\nTo: <%s>\\r\\nCc: <%s>\\r\\nSubject: %s\\r\\n  folded on a second line\\r\\n'
                        'Message-ID: <%s>\\r\\nMIME-Version: 1.0\\r\\nContent-Type: text/plain; charset=utf-8\\r\\n\\r\\n%s'
                        % (mail_from, rcpt, rcpt, subject, msgid, body)).encode()
@@ -157,10 +157,16 @@ class DkimSigningE2ETest {
             """;
 
     private static List<String> sendAndVerify(String mode, String user, String rcpt, String messageId) {
+        return sendAndVerify(mode, user, rcpt, messageId, 1);
+    }
+
+    /** As above, with a body of {@code lines} lines of 2400 characters. */
+    private static List<String> sendAndVerify(String mode, String user, String rcpt, String messageId, int lines) {
         int port = server.port(mode.equals("465") ? "submissions" : "submission");
         List<String> cmd = new ArrayList<>(List.of(ExternalTool.PYTHON, "-c", SEND_AND_VERIFY, mode,
                 Integer.toString(port), user, PASSWORD, user, rcpt, messageId, "DKIM test " + mode,
-                Integer.toString(server.port("imaps")), Integer.toString(dns.address().getPort()), PASSWORD));
+                Integer.toString(server.port("imaps")), Integer.toString(dns.address().getPort()), PASSWORD,
+                Integer.toString(lines)));
         Launcher.Result r = ExternalTool.run(Duration.ofSeconds(120), null, cmd);
         assertThat(r.exitCode()).as(r.toString()).isZero();
         return r.out().lines().toList();
@@ -228,6 +234,12 @@ class DkimSigningE2ETest {
     void mailSubmittedOn465IsSignedTwiceAndDkimpyVerifiesBothSignaturesFromDns() {
         List<String> out = sendAndVerify("465", ALICE, BOB, "dkim-465@example.test");
         assertBothSignaturesVerify(out);
+    }
+
+    @Test
+    void aLargeMessageSpooledToDiskIsSignedInOnePassAndVerifies() {
+        // About 2.4 MB: over the spool's 1 MiB in memory, so the signer reads the encrypted spool file.
+        assertBothSignaturesVerify(sendAndVerify("587", ALICE, BOB, "dkim-large@example.test", 1000));
     }
 
     private static void assertBothSignaturesVerify(List<String> out) {
