@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String MARK = "@@postern-e2e@@";
+    private static final String MARK = "\n~~postern-e2e~~";
 
     private final int port;
     private final String sourceIp;
