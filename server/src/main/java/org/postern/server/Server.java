@@ -88,7 +88,7 @@ public final class Server implements AutoCloseable {
                     routes -> {
                         new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
                         Api.register(routes, p.identity(), p.directory());
-                    });
+                    }, config.http(), Api.STRICT_ROUTES);
             InboundContext inbound = inboundContext(config, p, tls);
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),

@@ -60,4 +60,11 @@ public final class TenantSecurity {
         Scope scope = policy.scopeFor(caller);
         return store.inTransaction(tx -> tx.audit().list(scope, new AuditQuery(subject, beforeSeq, limit)));
     }
+
+    /** One tenant's audit log, for an admin of that tenant or a server admin. */
+    public List<AuditEntry> tenantAuditLog(Caller caller, TenantId tenant, Optional<UserId> subject, Optional<Long> beforeSeq,
+            int limit) {
+        Scope scope = policy.tenantScope(caller, tenant);
+        return store.inTransaction(tx -> tx.audit().list(scope, new AuditQuery(subject, beforeSeq, limit)));
+    }
 }

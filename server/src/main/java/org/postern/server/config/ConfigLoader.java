@@ -28,6 +28,7 @@ import org.postern.crypto.KeyFileException;
 import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.crypto.SecretStrength;
 import org.postern.imap.ImapSettings;
+import org.postern.server.http.HttpSettings;
 import org.postern.smtp.SmtpSettings;
 import org.postern.smtp.SubmissionSettings;
 
@@ -423,12 +424,24 @@ public final class ConfigLoader {
                 number(s, ConfigReference.SUBMISSION_MESSAGES_PER_HOUR, SubmissionSettings.DEFAULT.messagesPerHourPerUser(),
                         1, 1_000_000, problems));
 
+        HttpSettings httpSettings = new HttpSettings(origins(s.get(ConfigReference.HTTP_CORS_ORIGINS), problems),
+                number(s, ConfigReference.HTTP_RATE_USER_PER_SECOND, (int) HttpSettings.DEFAULT.userRate(), 1, 1_000_000,
+                        problems),
+                number(s, ConfigReference.HTTP_RATE_USER_BURST, HttpSettings.DEFAULT.userBurst(), 1, 1_000_000, problems),
+                number(s, ConfigReference.HTTP_RATE_IP_PER_SECOND, (int) HttpSettings.DEFAULT.ipRate(), 1, 1_000_000,
+                        problems),
+                number(s, ConfigReference.HTTP_RATE_IP_BURST, HttpSettings.DEFAULT.ipBurst(), 1, 1_000_000, problems),
+                number(s, ConfigReference.HTTP_RATE_SIGN_IN_PER_MINUTE, (int) HttpSettings.DEFAULT.signInPerMinute(), 1,
+                        1_000_000, problems),
+                number(s, ConfigReference.HTTP_RATE_SIGN_IN_BURST, HttpSettings.DEFAULT.signInBurst(), 1, 1_000_000,
+                        problems));
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains, identity, imapSettings, submissionSettings);
+                monitorDomains, identity, imapSettings, submissionSettings, httpSettings);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {
@@ -695,6 +708,24 @@ public final class ConfigLoader {
         return rates;
     }
 
+    /** Browser origins as a page sends them: https (or http for loopback development) scheme, host, optional port. */
+    private static Set<String> origins(Setting s, List<String> problems) {
+        if (s == null || s.value().isBlank()) {
+            return Set.of();
+        }
+        Set<String> origins = new java.util.LinkedHashSet<>();
+        for (String item : s.value().split(",")) {
+            String o = item.strip().toLowerCase(Locale.ROOT);
+            if (!ORIGIN.matcher(o).matches()) {
+                problems.add(s.where() + ": " + s.key() + " must be a comma-separated list of origins such as "
+                        + "https://mail.example.org (no path, no wildcard)");
+                return Set.of();
+            }
+            origins.add(o);
+        }
+        return origins;
+    }
+
     private static Set<String> domainList(Setting s, List<String> problems) {
         if (s == null || s.value().isBlank()) {
             return Set.of();
@@ -736,6 +767,8 @@ public final class ConfigLoader {
         return defaultValue;
     }
 
+    private static final Pattern ORIGIN =
+            Pattern.compile("https://[a-z0-9.-]{1,253}(:[0-9]{1,5})?|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?");
     private static final Pattern QUOTA = Pattern.compile("([0-9]{1,19})\\s*(KiB|MiB|GiB|TiB)?");
 
     /** A storage quota: 0 (none), or 1 MiB to 1 PiB. */

@@ -80,6 +80,13 @@ public final class ConfigReference {
     public static final String UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK = "unsafe_imap_plaintext_login_on_loopback";
     public static final String MAIL_QUOTA_BYTES = "mail_quota_bytes";
     public static final String IMAP_IDLE_KEEPALIVE = "imap_idle_keepalive";
+    public static final String HTTP_CORS_ORIGINS = "http_cors_origins";
+    public static final String HTTP_RATE_USER_PER_SECOND = "http_rate_user_per_second";
+    public static final String HTTP_RATE_USER_BURST = "http_rate_user_burst";
+    public static final String HTTP_RATE_IP_PER_SECOND = "http_rate_ip_per_second";
+    public static final String HTTP_RATE_IP_BURST = "http_rate_ip_burst";
+    public static final String HTTP_RATE_SIGN_IN_PER_MINUTE = "http_rate_sign_in_per_minute";
+    public static final String HTTP_RATE_SIGN_IN_BURST = "http_rate_sign_in_burst";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -114,6 +121,19 @@ public final class ConfigReference {
                     "Largest message accepted, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."),
             new Entry(HTTP_MAX_REQUEST_BYTES, "1048576",
                     "Largest HTTP request body accepted, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."),
+            new Entry(HTTP_CORS_ORIGINS, "",
+                    "Origins (https://host[:port], comma-separated) whose web pages may call the API from a browser; "
+                            + "empty for none. Other origins get no CORS headers and their preflights 403."),
+            new Entry(HTTP_RATE_USER_PER_SECOND, "100",
+                    "API requests per second one user may make, counted per signed-in user or API token's user "
+                            + "(token bucket; 1 to 1000000); beyond it 429 with Retry-After."),
+            new Entry(HTTP_RATE_USER_BURST, "50", "Requests one user may make at once before the per-second rate applies (1 to 1000000)."),
+            new Entry(HTTP_RATE_IP_PER_SECOND, "200", "HTTPS requests per second from one client address (1 to 1000000)."),
+            new Entry(HTTP_RATE_IP_BURST, "100", "Requests from one client address at once (1 to 1000000)."),
+            new Entry(HTTP_RATE_SIGN_IN_PER_MINUTE, "60",
+                    "Sign-in, second-factor, refresh, recovery, invite and alias-generation calls per minute from one client "
+                            + "address (1 to 1000000); the per-account sign-in lock applies as well."),
+            new Entry(HTTP_RATE_SIGN_IN_BURST, "30", "Such calls from one client address at once (1 to 1000000)."),
             new Entry(SMTP_MAX_RECIPIENTS, "100", "Recipients per message on the SMTP port (1 to 10000)."),
             new Entry(SMTP_MAX_CONNECTIONS, "1000", "Open SMTP connections in all (1 to 100000); beyond it new ones get 421."),
             new Entry(SMTP_MAX_CONNECTIONS_PER_IP, "20", "Open SMTP connections from one client address (1 to 10000)."),

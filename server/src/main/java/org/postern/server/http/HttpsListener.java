@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -46,6 +47,7 @@ public final class HttpsListener {
     private final long maxRequestBytes;
     private final BooleanSupplier ready;
     private final Consumer<RoutesConfig> extraRoutes;
+    private final RequestGuard guard;
     private Javalin app;
 
     /**
@@ -58,6 +60,15 @@ public final class HttpsListener {
      */
     public HttpsListener(InetAddress bind, int port, TlsMaterial tls, long maxRequestBytes, BooleanSupplier ready,
             Consumer<RoutesConfig> extraRoutes) {
+        this(bind, port, tls, maxRequestBytes, ready, extraRoutes, HttpSettings.DEFAULT, Set.of());
+    }
+
+    /**
+     * As above, with rate limits and CORS origins, and the route templates that take from the
+     * stricter sign-in rate limit.
+     */
+    public HttpsListener(InetAddress bind, int port, TlsMaterial tls, long maxRequestBytes, BooleanSupplier ready,
+            Consumer<RoutesConfig> extraRoutes, HttpSettings settings, Set<String> strictRoutes) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range");
         }
@@ -70,11 +81,13 @@ public final class HttpsListener {
         this.maxRequestBytes = maxRequestBytes;
         this.ready = Objects.requireNonNull(ready, "ready");
         this.extraRoutes = Objects.requireNonNull(extraRoutes, "extraRoutes");
+        this.guard = new RequestGuard(settings, strictRoutes);
     }
 
     /** A listener on {@code bind:http_port} with {@code http_max_request_bytes}, serving only /health and /ready. */
     public HttpsListener(Config config, TlsMaterial tls, BooleanSupplier ready) {
-        this(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), ready, routes -> {});
+        this(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), ready, routes -> {}, config.http(),
+                Set.of());
     }
 
     /**
@@ -87,36 +100,8 @@ public final class HttpsListener {
         if (app != null) {
             throw new IllegalStateException("already started");
         }
-        Javalin created = Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.concurrency.useVirtualThreads = true;
-            cfg.http.maxRequestSize = maxRequestBytes;
-            cfg.http.prefer405over404 = true;
-            cfg.http.generateEtags = false;
-            cfg.jetty.modifyHttpConfiguration(this::harden);
-            cfg.jetty.addConnector((server, httpConfig) -> {
-                ServerConnector connector = new ServerConnector(server,
-                        new SslConnectionFactory(sslContextFactory(), "http/1.1"),
-                        new HttpConnectionFactory(httpConfig));
-                connector.setHost(bind.getHostAddress());
-                connector.setPort(port);
-                connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-                return connector;
-            });
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors.JettyErrorHandler()));
-
-            RoutesConfig routes = cfg.routes;
-            routes.before(this::limitBody);
-            routes.get("/health", ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
-            routes.get("/ready", this::ready);
-            extraRoutes.accept(routes);
-            routes.after(HttpsListener::securityHeaders);
-            routes.error(404, ctx -> json(ctx, 404, JsonErrors.body(404)));
-            routes.error(405, ctx -> json(ctx, 405, JsonErrors.body(405)));
-            routes.exception(HttpResponseException.class, (e, ctx) -> json(ctx, e.getStatus(), JsonErrors.body(e.getStatus())));
-            routes.exception(Exception.class, this::internalError);
-        });
+        Javalin created = create(true);
+        guard.useRouter(created.unsafe.internalRouter);
         try {
             created.start();
         } catch (RuntimeException e) {
@@ -131,6 +116,82 @@ public final class HttpsListener {
         int bound = created.port();
         LOG.info("event=http.listening bind={} port={} tls_sha256={}", bind.getHostAddress(), bound, tls.fingerprintSha256());
         return bound;
+    }
+
+    /**
+     * Every route {@code extraRoutes} and the listener itself declare, as "METHOD /path/{param}",
+     * without binding anything: what the OpenAPI document must describe.
+     */
+    public static java.util.SortedSet<String> declaredRoutes(Consumer<RoutesConfig> extraRoutes) {
+        HttpsListener probe = new HttpsListener(InetAddress.getLoopbackAddress(), 0, null, 1, () -> true, extraRoutes,
+                HttpSettings.DEFAULT, Set.of(), true);
+        Javalin created = probe.create(false);
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        Set<String> methods = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "QUERY", "TRACE", "CONNECT");
+        for (io.javalin.router.ParsedEndpoint e : created.unsafe.internalRouter.allHttpHandlers()) {
+            if (methods.contains(e.endpoint.method.name())) {
+                out.add(e.endpoint.method.name() + " " + e.endpoint.path);
+            }
+        }
+        return out;
+    }
+
+    private HttpsListener(InetAddress bind, int port, TlsMaterial tls, long maxRequestBytes, BooleanSupplier ready,
+            Consumer<RoutesConfig> extraRoutes, HttpSettings settings, Set<String> strictRoutes, boolean probeOnly) {
+        this.bind = bind;
+        this.port = port;
+        this.tls = tls;
+        this.maxRequestBytes = maxRequestBytes;
+        this.ready = ready;
+        this.extraRoutes = extraRoutes;
+        this.guard = new RequestGuard(settings, strictRoutes);
+    }
+
+    private Javalin create(boolean withConnector) {
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = maxRequestBytes;
+            cfg.http.prefer405over404 = true;
+            cfg.http.generateEtags = false;
+            cfg.jetty.modifyHttpConfiguration(this::harden);
+            if (withConnector) {
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector connector = new ServerConnector(server,
+                            new SslConnectionFactory(sslContextFactory(), "http/1.1"),
+                            new HttpConnectionFactory(httpConfig));
+                    connector.setHost(bind.getHostAddress());
+                    connector.setPort(port);
+                    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    return connector;
+                });
+            }
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors.JettyErrorHandler()));
+
+            RoutesConfig routes = cfg.routes;
+            routes.before(guard::before);
+            routes.before(this::limitBody);
+            routes.get("/health", ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
+            routes.get("/ready", this::ready);
+            extraRoutes.accept(routes);
+            routes.after(HttpsListener::securityHeaders);
+            routes.after(guard::after);
+            routes.error(404, ctx -> json(ctx, 404, JsonErrors.body(404)));
+            routes.error(405, ctx -> {
+                String allow = guard.allowedMethods(ctx.path());
+                if (!allow.isEmpty()) {
+                    ctx.header("Allow", allow);
+                }
+                json(ctx, 405, JsonErrors.body(405));
+            });
+            routes.exception(RequestGuard.TooManyRequests.class, (e, ctx) -> {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+                json(ctx, 429, JsonErrors.body(429));
+            });
+            routes.exception(HttpResponseException.class, (e, ctx) -> json(ctx, e.getStatus(), JsonErrors.body(e.getStatus())));
+            routes.exception(Exception.class, this::internalError);
+        });
     }
 
     /** The bound port; only meaningful after {@link #start()}. */

@@ -410,6 +410,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpRateLimitsAndCorsOriginsHaveDefaultsAndAreChecked() throws IOException {
+        assertThat(load().http()).isEqualTo(org.postern.server.http.HttpSettings.DEFAULT);
+        assertThat(load().http().corsOrigins()).isEmpty();
+
+        write("http_cors_origins = https://app.example.org,https://Web.Example.org:8443",
+                "http_rate_user_per_second = 5", "http_rate_user_burst = 2", "http_rate_sign_in_per_minute = 3");
+        Config c = load();
+        assertThat(c.http().corsOrigins()).containsExactlyInAnyOrder("https://app.example.org", "https://web.example.org:8443");
+        assertThat(c.http().userRate()).isEqualTo(5);
+        assertThat(c.http().userBurst()).isEqualTo(2);
+        assertThat(c.http().signInPerMinute()).isEqualTo(3);
+
+        write("http_cors_origins = *");
+        assertThat(failure()).contains("http_cors_origins");
+        write("http_cors_origins = https://app.example.org/path");
+        assertThat(failure()).contains("http_cors_origins");
+        write("http_cors_origins = http://app.example.org");
+        assertThat(failure()).contains("http_cors_origins");
+        write("http_rate_ip_burst = 0");
+        assertThat(failure()).contains("http_rate_ip_burst");
+    }
+
+    @Test
     void aFileThatIsNotUtf8IsRefused() throws IOException {
         Files.write(file, new byte[] {'h', 'o', 's', 't', 'n', 'a', 'm', 'e', '=', (byte) 0xff});
 

@@ -37,7 +37,9 @@ class ConfigReferenceTest {
                 "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers",
                 "dmarc_monitor_domains", "unsafe_imap_plaintext_login_on_loopback", "submission_max_message_bytes",
                 "submission_max_recipients", "submission_messages_per_hour", "mail_quota_bytes",
-                "imap_idle_keepalive")
-                .hasSize(45);
+                "imap_idle_keepalive", "http_cors_origins", "http_rate_user_per_second", "http_rate_user_burst",
+                "http_rate_ip_per_second", "http_rate_ip_burst", "http_rate_sign_in_per_minute",
+                "http_rate_sign_in_burst")
+                .hasSize(52);
     }
 }

@@ -54,7 +54,7 @@ class AddressApiE2ETest {
                     "--password-stdin"));
         }
         server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
-        api = new ApiClient(server.port("http"));
+        api = new ApiClient(server.port("http")).checked();
         alice = signIn(ALICE);
         bob = signIn(BOB);
         carol = signIn(CAROL);

@@ -1,6 +1,18 @@
 package org.postern.server.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.Optional;
+import org.postern.auth.audit.AuditEvent;
+import org.postern.auth.signin.AuditEvents;
+import org.postern.mail.directory.Directory;
+import org.postern.model.DomainName;
+import org.postern.model.NotFoundException;
+import org.postern.store.Domain;
+import org.postern.store.Tenant;
+import org.postern.store.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Locale;
@@ -17,18 +29,23 @@ import org.postern.store.identity.RiskMode;
 import org.postern.store.identity.TenantPolicy;
 
 /**
- * Admin endpoints of identity under {@code /api/v1/admin}: invitations, ending a user's sessions,
- * the admin-approved MFA reset, and a tenant's security policy. The access policy decides whether
+ * Admin endpoints under {@code /api/v1/admin}: tenants (server admins create them), a tenant's
+ * domains, users and audit log, invitations, disabling and enabling a user, changing a role,
+ * ending a user's sessions, the admin-approved MFA reset, and a tenant's security policy (which
+ * can require MFA). A tenant or user the caller does not administer is "not found", exactly as
+ * one that does not exist. Every change is audited. The access policy decides whether
  * the caller administers the target; a session must be full, an API token needs scope "admin".
  */
 public final class AdminApi {
     private static final String PREFIX = IdentityApi.PREFIX + "/admin";
 
     private final Identity identity;
+    private final Directory directory;
     private final ApiAuth auth;
 
-    public AdminApi(Identity identity) {
+    public AdminApi(Identity identity, Directory directory) {
         this.identity = identity;
+        this.directory = directory;
         this.auth = new ApiAuth(identity);
     }
 
@@ -38,6 +55,139 @@ public final class AdminApi {
         routes.post(PREFIX + "/users/{id}/mfa/reset", this::resetMfa);
         routes.get(PREFIX + "/tenants/{id}/security", this::tenantPolicy);
         routes.put(PREFIX + "/tenants/{id}/security", this::setTenantPolicy);
+        routes.get(PREFIX + "/tenants", this::tenants);
+        routes.post(PREFIX + "/tenants", this::createTenant);
+        routes.get(PREFIX + "/tenants/{id}/domains", this::domains);
+        routes.post(PREFIX + "/tenants/{id}/domains", this::addDomain);
+        routes.get(PREFIX + "/tenants/{id}/users", this::users);
+        routes.get(PREFIX + "/tenants/{id}/audit-log", this::tenantAuditLog);
+        routes.get(PREFIX + "/users/{id}", this::user);
+        routes.post(PREFIX + "/users/{id}/disable", ctx -> setDisabled(ctx, true));
+        routes.post(PREFIX + "/users/{id}/enable", ctx -> setDisabled(ctx, false));
+        routes.put(PREFIX + "/users/{id}/role", this::setRole);
+    }
+
+    // ---- tenants, domains, users
+
+    /** The tenant if the caller administers it; else "not found", whether or not it exists. */
+    private Tenant tenant(Caller.User admin, Context ctx) {
+        TenantId id = TenantId.parse(ctx.pathParam("id"));
+        return directory.tenants(admin).stream().filter(t -> t.id().equals(id)).findFirst()
+                .orElseThrow(() -> new NotFoundException("no such tenant"));
+    }
+
+    /**
+     * The user if the caller administers them; else "not found". A server admin lives in some
+     * tenant, but that tenant's admins do not administer them.
+     */
+    private User user(Caller.User admin, Context ctx) {
+        UserId id = UserId.parse(ctx.pathParam("id"));
+        return directory.users(admin).stream()
+                .filter(u -> u.id().equals(id))
+                .filter(u -> u.role() != Role.SERVER_ADMIN || admin.role() == Role.SERVER_ADMIN)
+                .findFirst()
+                .orElseThrow(() -> new NotFoundException("no such user"));
+    }
+
+    private void tenants(Context ctx) {
+        Caller.User admin = admin(ctx);
+        ArrayNode list = ApiJson.MAPPER.createArrayNode();
+        directory.tenants(admin).forEach(t -> list.add(json(t)));
+        ApiJson.send(ctx, 200, ApiJson.object().set("tenants", list));
+    }
+
+    private void createTenant(Context ctx) {
+        Caller.User admin = admin(ctx);
+        Tenant created = directory.addTenant(admin, ApiJson.text(ApiJson.body(ctx), "name"));
+        identity.audit().record(new AuditEvent(Optional.of(created.id()), Optional.empty(), AuditEvents.actor(admin),
+                "tenant.create", "success", ApiAuth.client(ctx).ip(), ApiAuth.client(ctx).userAgent(),
+                Map.of("tenant", created.id().toString())));
+        ApiJson.send(ctx, 201, json(created));
+    }
+
+    private void domains(Context ctx) {
+        Caller.User admin = admin(ctx);
+        Tenant tenant = tenant(admin, ctx);
+        ArrayNode list = ApiJson.MAPPER.createArrayNode();
+        directory.domains(admin).stream().filter(d -> d.tenantId().equals(tenant.id()))
+                .forEach(d -> list.add(json(d)));
+        ApiJson.send(ctx, 200, ApiJson.object().set("domains", list));
+    }
+
+    private void addDomain(Context ctx) {
+        Caller.User admin = admin(ctx);
+        Tenant tenant = tenant(admin, ctx);
+        DomainName name = DomainName.parse(ApiJson.text(ApiJson.body(ctx), "name"));
+        Domain added = directory.addDomain(admin, name, Optional.of(tenant.name()));
+        identity.audit().record(new AuditEvent(Optional.of(tenant.id()), Optional.empty(), AuditEvents.actor(admin),
+                "domain.add", "success", ApiAuth.client(ctx).ip(), ApiAuth.client(ctx).userAgent(),
+                Map.of("domain", added.name().toString())));
+        ApiJson.send(ctx, 201, json(added));
+    }
+
+    private void users(Context ctx) {
+        Caller.User admin = admin(ctx);
+        Tenant tenant = tenant(admin, ctx);
+        ArrayNode list = ApiJson.MAPPER.createArrayNode();
+        directory.users(admin).stream()
+                .filter(u -> u.tenantId().equals(tenant.id()))
+                .filter(u -> u.role() != Role.SERVER_ADMIN || admin.role() == Role.SERVER_ADMIN)
+                .forEach(u -> list.add(json(u)));
+        ApiJson.send(ctx, 200, ApiJson.object().set("users", list));
+    }
+
+    private void user(Context ctx) {
+        Caller.User admin = admin(ctx);
+        ApiJson.send(ctx, 200, json(user(admin, ctx)));
+    }
+
+    /** A disabled user cannot sign in, their tokens stop working, and their addresses are refused at RCPT. */
+    private void setDisabled(Context ctx, boolean disabled) {
+        Caller.User admin = admin(ctx);
+        User target = user(admin, ctx);
+        if (target.id().equals(admin.userId())) {
+            throw new InvalidInputException("an admin cannot disable or enable their own account");
+        }
+        directory.setDisabled(admin, target.login(), disabled);
+        int ended = disabled ? identity.sessions().endAllOf(admin, target.id(), ApiAuth.client(ctx)) : 0;
+        identity.audit().record(AuditEvents.about(target, AuditEvents.actor(admin), disabled ? "user.disable" : "user.enable",
+                "success", ApiAuth.client(ctx), Map.of("sessions_ended", Integer.toString(ended))));
+        ApiJson.send(ctx, 200, json(user(admin, ctx)));
+    }
+
+    private void setRole(Context ctx) {
+        Caller.User admin = admin(ctx);
+        User target = user(admin, ctx);
+        if (target.id().equals(admin.userId())) {
+            throw new InvalidInputException("an admin cannot change their own role");
+        }
+        Role role = Role.parse(ApiJson.text(ApiJson.body(ctx), "role"));
+        // RoleChange audits the change and ends the user's sessions (their tokens carry the old role).
+        ApiJson.send(ctx, 200, json(identity.roleChange().change(admin, target.login(), role, ApiAuth.client(ctx))));
+    }
+
+    private void tenantAuditLog(Context ctx) {
+        Caller.User admin = admin(ctx);
+        Tenant tenant = tenant(admin, ctx);
+        Optional<UserId> subject = Optional.ofNullable(ctx.queryParam("user")).map(UserId::parse);
+        IdentityApi.AuditPaging paging = IdentityApi.AuditPaging.of(ctx);
+        ApiJson.send(ctx, 200, IdentityApi.auditPage(identity.tenantSecurity().tenantAuditLog(admin, tenant.id(), subject,
+                paging.before(), paging.limit()), paging.limit()));
+    }
+
+    static ObjectNode json(Tenant t) {
+        return ApiJson.object().put("id", t.id().toString()).put("name", t.name()).put("created_at", t.createdAt().toString());
+    }
+
+    static ObjectNode json(Domain d) {
+        return ApiJson.object().put("id", d.id().toString()).put("tenant_id", d.tenantId().toString())
+                .put("name", d.name().toString()).put("created_at", d.createdAt().toString());
+    }
+
+    static ObjectNode json(User u) {
+        return ApiJson.object().put("id", u.id().toString()).put("tenant_id", u.tenantId().toString())
+                .put("login", u.login().toString()).put("role", u.role().label()).put("disabled", u.disabled())
+                .put("created_at", u.createdAt().toString());
     }
 
     private Caller.User admin(Context ctx) {
@@ -65,23 +215,26 @@ public final class AdminApi {
 
     private void endSessions(Context ctx) {
         Caller.User admin = admin(ctx);
+        user(admin, ctx);
         int ended = identity.sessions().endAllOf(admin, UserId.parse(ctx.pathParam("id")), ApiAuth.client(ctx));
         ApiJson.send(ctx, 200, ApiJson.object().put("sessions_ended", ended));
     }
 
     private void resetMfa(Context ctx) {
         Caller.User admin = admin(ctx);
+        user(admin, ctx);
         identity.mfa().adminReset(admin, UserId.parse(ctx.pathParam("id")), ApiAuth.client(ctx));
         ctx.status(204);
     }
 
     private void tenantPolicy(Context ctx) {
         Caller.User admin = admin(ctx);
-        send(ctx, identity.tenantSecurity().policy(admin, TenantId.parse(ctx.pathParam("id"))));
+        send(ctx, identity.tenantSecurity().policy(admin, tenant(admin, ctx).id()));
     }
 
     private void setTenantPolicy(Context ctx) {
         Caller.User admin = admin(ctx);
+        tenant(admin, ctx);
         JsonNode body = ApiJson.body(ctx);
         JsonNode require = body.get("require_mfa");
         if (require == null || !require.isBoolean()) {
@@ -93,7 +246,7 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("risk_mode must be off, audit or enforced");
         }
-        send(ctx, identity.tenantSecurity().setPolicy(admin, TenantId.parse(ctx.pathParam("id")), require.asBoolean(),
+        send(ctx, identity.tenantSecurity().setPolicy(admin, tenant(admin, ctx).id(), require.asBoolean(),
                 mode, ApiAuth.client(ctx)));
     }
 

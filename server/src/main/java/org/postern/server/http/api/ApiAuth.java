@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import org.postern.auth.Identity;
 import org.postern.auth.signin.ClientInfo;
 import org.postern.auth.signin.Principal;
+import org.postern.server.http.RequestGuard;
 import org.postern.store.identity.SessionLevel;
 
 /** Who is calling: the bearer credential of the Authorization header, checked by the identity service. */
@@ -29,11 +30,22 @@ final class ApiAuth {
         if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ApiErrors.Unauthenticated();
         }
+        return bearer(ctx, header.substring(7).strip());
+    }
+
+    /**
+     * The caller holding {@code credential} (an access token or an API token), however the
+     * client sent it; also charges the caller's per-user rate limit and names them in the access log.
+     */
+    Principal bearer(Context ctx, String credential) {
+        Principal p;
         try {
-            return identity.bearer().authenticate(header.substring(7).strip());
+            p = identity.bearer().authenticate(credential);
         } catch (org.postern.model.AccessDeniedException e) {
             throw new ApiErrors.Unauthenticated();
         }
+        RequestGuard.authenticated(ctx, p.caller().userId().toString());
+        return p;
     }
 
     /** The peer address as the socket saw it (no forwarding header is trusted) and the User-Agent. */

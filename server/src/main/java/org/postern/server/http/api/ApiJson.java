@@ -32,9 +32,29 @@ final class ApiJson {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("the request body is not valid JSON");
+            throw new InvalidInputException("the request body is not valid JSON" + where(e));
         }
     }
+
+    /**
+     * Where the parser stopped: the field it was in (only if the name is a plain identifier, so
+     * nothing odd is echoed back) and the line and column; never the offending value.
+     */
+    private static String where(JsonProcessingException e) {
+        StringBuilder out = new StringBuilder();
+        if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser) {
+            String field = parser.getParsingContext() == null ? null : parser.getParsingContext().getCurrentName();
+            if (field != null && FIELD_NAME.matcher(field).matches()) {
+                out.append(" in field ").append(field);
+            }
+        }
+        if (e.getLocation() != null) {
+            out.append(" at line ").append(e.getLocation().getLineNr()).append(", column ").append(e.getLocation().getColumnNr());
+        }
+        return out.toString();
+    }
+
+    private static final java.util.regex.Pattern FIELD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     static String text(JsonNode body, String field) {
         return optionalText(body, field).orElseThrow(() -> new InvalidInputException(field + " is required"));

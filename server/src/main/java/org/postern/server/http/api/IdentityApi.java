@@ -350,6 +350,22 @@ public final class IdentityApi {
             throw new InvalidInputException("limit must be 1.." + AuditQuery.MAX_LIMIT);
         }
         List<AuditEntry> entries = identity.tenantSecurity().auditLog(p.caller(), subject, before, limit);
+        ApiJson.send(ctx, 200, auditPage(entries, limit));
+    }
+
+    /** Query parameters of an audit-log page: before (a seq) and limit. */
+    record AuditPaging(Optional<Long> before, int limit) {
+        static AuditPaging of(Context ctx) {
+            Optional<Long> before = Optional.ofNullable(ctx.queryParam("before")).map(IdentityApi::number);
+            int limit = Optional.ofNullable(ctx.queryParam("limit")).map(IdentityApi::number).map(Long::intValue).orElse(100);
+            if (limit < 1 || limit > AuditQuery.MAX_LIMIT) {
+                throw new InvalidInputException("limit must be 1.." + AuditQuery.MAX_LIMIT);
+            }
+            return new AuditPaging(before, limit);
+        }
+    }
+
+    static ObjectNode auditPage(List<AuditEntry> entries, int limit) {
         ArrayNode list = ApiJson.MAPPER.createArrayNode();
         for (AuditEntry e : entries) {
             ObjectNode row = ApiJson.object()
@@ -374,10 +390,10 @@ public final class IdentityApi {
         if (entries.size() == limit) {
             out.put("next_before", entries.get(entries.size() - 1).seq());
         }
-        ApiJson.send(ctx, 200, out);
+        return out;
     }
 
-    private static long number(String text) {
+    static long number(String text) {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
