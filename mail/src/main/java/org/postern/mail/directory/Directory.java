@@ -32,6 +32,7 @@ import org.postern.model.UserId;
 import org.postern.store.Address;
 import org.postern.store.AddressState;
 import org.postern.store.Domain;
+import org.postern.store.MessageRepository;
 import org.postern.store.MetadataStore;
 import org.postern.store.Repositories;
 import org.postern.store.Tenant;
@@ -310,6 +311,19 @@ public final class Directory {
         Loaded loaded = store.inTransaction(tx -> new Loaded(tx.addresses().list(scope, Optional.of(user.userId())),
                 ownLogin(tx, scope, user)));
         return loaded.addresses().stream().map(a -> view(a, loaded.login(), openNote(a))).toList();
+    }
+
+    /**
+     * How many live messages each of the user's own addresses received and when the latest
+     * arrived, counted in SQL in the user's own scope (a message moved between mailboxes still
+     * counts; one deleted does not). Addresses that received nothing are absent.
+     */
+    public Map<AddressId, MessageRepository.AddressCount> ownReceivedCounts(Caller.User user) {
+        Scope scope = ownScope(user);
+        Map<AddressId, MessageRepository.AddressCount> counts = new java.util.HashMap<>();
+        store.inTransaction(tx -> tx.messages().countByAddress(scope, user.userId()))
+                .forEach(c -> counts.put(c.address(), c));
+        return counts;
     }
 
     /**
