@@ -20,6 +20,9 @@ import org.postern.mail.directory.Directory;
 import org.postern.mail.keys.DataKeys;
 import org.postern.mail.keys.FieldSealer;
 import org.postern.mail.mailbox.Mailboxes;
+import org.postern.mail.render.MessageRenderer;
+import org.postern.mail.render.RenderLimits;
+import org.postern.mail.webmail.Webmail;
 import org.postern.mail.maintenance.Purger;
 import org.postern.mail.maintenance.StoreVerifier;
 import org.postern.mail.message.LocalDelivery;
@@ -63,6 +66,7 @@ public final class Postern implements AutoCloseable {
     private final MessageReader reader;
     private final LocalDelivery localDelivery;
     private final Mailboxes mailboxes;
+    private final Webmail webmail;
     private final FileSigningKeys signingKeys;
     private final Identity identity;
     private final Clock clock = Clock.systemUTC();
@@ -111,6 +115,10 @@ public final class Postern implements AutoCloseable {
             this.reader = new MessageReader(store, blobs, summaries);
             this.localDelivery = new LocalDelivery(store, policy, writer);
             this.mailboxes = new Mailboxes(store, policy, writer, reader, clock);
+            RenderLimits r = RenderLimits.DEFAULT;
+            this.webmail = new Webmail(store, policy, mailboxes, reader, new MessageRenderer(new RenderLimits(
+                    r.maxParts(), r.maxDepth(), r.maxTextBytes(), r.maxTotalTextBytes(),
+                    Math.max(1, config.maxMessageBytes()))), Webmail.Limits.DEFAULT);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -161,6 +169,11 @@ public final class Postern implements AutoCloseable {
     /** A signed-in user's own mailboxes, for IMAP. */
     public Mailboxes mailboxes() {
         return mailboxes;
+    }
+
+    /** A signed-in user's mail for the JSON API: reading, rendering, flags, moves, search. */
+    public Webmail webmail() {
+        return webmail;
     }
 
     public LocalDelivery localDelivery() {

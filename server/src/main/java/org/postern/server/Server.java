@@ -81,7 +81,7 @@ public final class Server implements AutoCloseable {
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
-                    routes -> Api.register(routes, p.identity(), p.directory()));
+                    routes -> Api.register(routes, p.identity(), p.directory(), p.webmail()));
             InboundContext inbound = inboundContext(config, p, tls);
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),

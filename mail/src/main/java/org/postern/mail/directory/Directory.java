@@ -32,7 +32,6 @@ import org.postern.model.UserId;
 import org.postern.store.Address;
 import org.postern.store.AddressState;
 import org.postern.store.Domain;
-import org.postern.store.MessageRepository;
 import org.postern.store.MetadataStore;
 import org.postern.store.Repositories;
 import org.postern.store.Tenant;
@@ -318,11 +317,11 @@ public final class Directory {
      * arrived, counted in SQL in the user's own scope (a message moved between mailboxes still
      * counts; one deleted does not). Addresses that received nothing are absent.
      */
-    public Map<AddressId, MessageRepository.AddressCount> ownReceivedCounts(Caller.User user) {
+    public Map<AddressId, ReceivedCount> ownReceivedCounts(Caller.User user) {
         Scope scope = ownScope(user);
-        Map<AddressId, MessageRepository.AddressCount> counts = new java.util.HashMap<>();
+        Map<AddressId, ReceivedCount> counts = new java.util.HashMap<>();
         store.inTransaction(tx -> tx.messages().countByAddress(scope, user.userId()))
-                .forEach(c -> counts.put(c.address(), c));
+                .forEach(c -> counts.put(c.address(), new ReceivedCount(c.received(), c.lastReceived())));
         return counts;
     }
 

@@ -189,7 +189,7 @@ public final class MimeWalker {
                             current.mimeType = ct.getMimeType().toLowerCase(Locale.ROOT);
                             current.charset = ct.getCharset();
                             if (current.filename == null && ct.getParameter("name") != null) {
-                                current.filename = ct.getParameter("name");
+                                current.filename = decodeWords(ct.getParameter("name"));
                             }
                         }
                     }
@@ -200,7 +200,7 @@ public final class MimeWalker {
                                 current.disposition = cd.getDispositionType().toLowerCase(Locale.ROOT);
                             }
                             if (cd.getFilename() != null) {
-                                current.filename = cd.getFilename();
+                                current.filename = decodeWords(cd.getFilename());
                             }
                         }
                     }
@@ -281,6 +281,18 @@ public final class MimeWalker {
                 truncated = true;
                 throw new MimeException("nested too deeply");
             }
+        }
+    }
+
+    /** Filenames in RFC 2047 encoded words (what many clients send, against RFC 2231) are decoded. */
+    static String decodeWords(String value) {
+        if (!value.contains("=?")) {
+            return value;
+        }
+        try {
+            return org.apache.james.mime4j.codec.DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT);
+        } catch (RuntimeException e) {
+            return value;
         }
     }
 

@@ -106,6 +106,20 @@ class MessageRendererTest {
     }
 
     @Test
+    void encodedFilenamesAreDecodedThenMadeSafe() throws IOException {
+        String raw = "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                + "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;"
+                + " filename*=UTF-8''..%2F..%2Fr%C3%A9port.pdf\r\n\r\nx\r\n"
+                + "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;"
+                + " filename=\"=?UTF-8?Q?r=C3=A9sum=C3=A9.pdf?=\"\r\n\r\nx\r\n"
+                + "--b\r\nContent-Type: application/pdf; name=\"=?UTF-8?B?w7xiZXIucGRm?=\"\r\n\r\nx\r\n"
+                + "--b--\r\n";
+        RenderedMessage r = render(raw);
+        assertThat(r.attachments()).extracting(RenderedMessage.Attachment::filename)
+                .containsExactly("r\u00e9port.pdf", "r\u00e9sum\u00e9.pdf", "\u00fcber.pdf");
+    }
+
+    @Test
     void plainTextOnlyGivesTextAndNoHtml() throws IOException {
         RenderedMessage r = render("Subject: t\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n<b>not html</b>\r\n");
         assertThat(r.html()).isEmpty();
