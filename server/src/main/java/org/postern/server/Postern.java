@@ -32,6 +32,7 @@ import org.postern.mail.message.SummaryCodec;
 import org.postern.mail.message.SummaryParser;
 import org.postern.server.config.Config;
 import org.postern.server.config.IdentityConfig;
+import org.postern.server.config.MailApiConfig;
 import org.postern.server.keys.AuditChainKey;
 import org.postern.server.keys.FileSigningKeys;
 import org.postern.server.keys.KeyRotation;
@@ -116,9 +117,11 @@ public final class Postern implements AutoCloseable {
             this.localDelivery = new LocalDelivery(store, policy, writer);
             this.mailboxes = new Mailboxes(store, policy, writer, reader, clock);
             RenderLimits r = RenderLimits.DEFAULT;
+            MailApiConfig m = config.mailApi();
             this.webmail = new Webmail(store, policy, mailboxes, reader, new MessageRenderer(new RenderLimits(
-                    r.maxParts(), r.maxDepth(), r.maxTextBytes(), r.maxTotalTextBytes(),
-                    Math.max(1, config.maxMessageBytes()))), Webmail.Limits.DEFAULT);
+                    m.renderMaxParts(), r.maxDepth(), r.maxTextBytes(), r.maxTotalTextBytes(),
+                    Math.max(1, config.maxMessageBytes()))),
+                    new Webmail.Limits(m.pageMax(), m.sortMaxMessages(), m.searchMaxScan(), m.searchMaxBodies()));
         } catch (RuntimeException e) {
             store.close();
             throw e;

@@ -51,7 +51,8 @@ public record Config(
         Set<String> dmarcMonitorDomains,
         IdentityConfig identity,
         ImapSettings imap,
-        SubmissionSettings submission) {
+        SubmissionSettings submission,
+        MailApiConfig mailApi) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -72,6 +73,7 @@ public record Config(
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(imap, "imap");
         Objects.requireNonNull(submission, "submission");
+        Objects.requireNonNull(mailApi, "mailApi");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -125,6 +127,7 @@ public record Config(
                 + ", dmarcMonitorDomains=" + dmarcMonitorDomains
                 + ", imap=" + imap
                 + ", submission=" + submission
+                + ", mailApi=" + mailApi
                 + "]";
     }
 }

@@ -423,12 +423,20 @@ public final class ConfigLoader {
                 number(s, ConfigReference.SUBMISSION_MESSAGES_PER_HOUR, SubmissionSettings.DEFAULT.messagesPerHourPerUser(),
                         1, 1_000_000, problems));
 
+        MailApiConfig d = MailApiConfig.DEFAULT;
+        MailApiConfig mailApi = new MailApiConfig(
+                number(s, ConfigReference.API_MAIL_PAGE_MAX, d.pageMax(), 10, 1000, problems),
+                number(s, ConfigReference.API_MAIL_SORT_MAX_MESSAGES, d.sortMaxMessages(), 100, 100_000, problems),
+                number(s, ConfigReference.API_MAIL_SEARCH_MAX_SCAN, d.searchMaxScan(), 100, 100_000, problems),
+                number(s, ConfigReference.API_MAIL_SEARCH_MAX_BODIES, d.searchMaxBodies(), 1, 10_000, problems),
+                number(s, ConfigReference.MAIL_RENDER_MAX_PARTS, d.renderMaxParts(), 10, 10_000, problems));
+
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains, identity, imapSettings, submissionSettings);
+                monitorDomains, identity, imapSettings, submissionSettings, mailApi);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {

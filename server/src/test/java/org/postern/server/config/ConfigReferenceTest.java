@@ -37,7 +37,8 @@ class ConfigReferenceTest {
                 "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers",
                 "dmarc_monitor_domains", "unsafe_imap_plaintext_login_on_loopback", "submission_max_message_bytes",
                 "submission_max_recipients", "submission_messages_per_hour", "mail_quota_bytes",
-                "imap_idle_keepalive")
-                .hasSize(45);
+                "imap_idle_keepalive", "api_mail_page_max", "api_mail_sort_max_messages", "api_mail_search_max_scan",
+                "api_mail_search_max_bodies", "mail_render_max_parts")
+                .hasSize(50);
     }
 }
