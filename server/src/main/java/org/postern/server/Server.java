@@ -87,7 +87,7 @@ public final class Server implements AutoCloseable {
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
                     routes -> {
                         new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
-                        Api.register(routes, p.identity(), p.directory());
+                        Api.register(routes, p.identity(), p.directory(), p.webmail());
                     }, config.http(), Api.STRICT_ROUTES);
             InboundContext inbound = inboundContext(config, p, tls);
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);

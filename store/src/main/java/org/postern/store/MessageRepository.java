@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.access.Scope;
+import org.postern.model.AddressId;
 import org.postern.model.MailboxId;
 import org.postern.model.MessageId;
 import org.postern.model.UserId;
@@ -22,6 +23,27 @@ public interface MessageRepository {
 
     /** Live (not soft-deleted) messages of a mailbox, by UID ascending. */
     List<StoredMessage> list(Scope scope, MailboxId mailbox);
+
+    /** Live messages as {@code page} asks (keyset order by internal date and id); empty when nothing is in scope. */
+    List<StoredMessage> page(Scope scope, MessagePage page);
+
+    /**
+     * Per mailbox of an owner: how many live messages it holds and how many of them lack
+     * {@code \Seen}. Mailboxes without live messages are absent.
+     */
+    List<MailboxCount> countByMailbox(Scope scope, UserId owner);
+
+    /** A mailbox's live messages, and how many of them are not {@code \Seen}. */
+    record MailboxCount(MailboxId mailbox, long total, long unseen) {}
+
+    /**
+     * Per address of an owner: how many live messages were delivered to it and when the latest
+     * arrived. Addresses that received nothing (or whose messages were all deleted) are absent.
+     */
+    List<AddressCount> countByAddress(Scope scope, UserId owner);
+
+    /** Live messages delivered to an address and the internal date of the latest. */
+    record AddressCount(AddressId address, long received, Instant lastReceived) {}
 
     /** Every message of an owner, deleted or not: for verification, export and erasure. */
     List<StoredMessage> listByOwner(Scope scope, UserId owner);

@@ -958,6 +958,102 @@ public interface MetadataStoreContract {
                 .isInstanceOf(NotFoundException.class);
     }
 
+    // ---------------------------------------------------------------- delivered-to, counts, pages
+
+    private StoredMessage appendAt(User owner, Mailbox box, Instant at, Optional<AddressId> to, Set<String> flags) {
+        return tx((Repositories r) -> r.messages().append(userScope(owner), box.id(),
+                new NewMessage(MessageId.random(), flags, at, 10, bytes("s"), BlobId.random(), to)));
+    }
+
+    @Test
+    default void deliveredToIsStoredAndCountedPerAddressInScope() {
+        World w = world();
+        Address one = tx((Repositories r) -> r.addresses().create(userScope(w.a1()), w.a().id(), w.a1().id(),
+                uniqueAddress(), null));
+        Address two = tx((Repositories r) -> r.addresses().create(userScope(w.a1()), w.a().id(), w.a1().id(),
+                uniqueAddress(), null));
+        Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
+        StoredMessage m1 = appendAt(w.a1(), w.a1Inbox(), t0, Optional.of(one.id()), Set.of());
+        appendAt(w.a1(), w.a1Inbox(), t0.plusSeconds(60), Optional.of(one.id()), Set.of("\\Seen"));
+        StoredMessage m3 = appendAt(w.a1(), w.a1Inbox(), t0.plusSeconds(30), Optional.of(two.id()), Set.of());
+        appendAt(w.a1(), w.a1Inbox(), t0.plusSeconds(90), Optional.empty(), Set.of());
+        assertThat(tx((Repositories r) -> r.messages().byId(userScope(w.a1()), m1.id())).orElseThrow().deliveredTo())
+                .contains(one.id());
+        var counts = tx((Repositories r) -> r.messages().countByAddress(userScope(w.a1()), w.a1().id()));
+        assertThat(counts).containsExactlyInAnyOrder(
+                new MessageRepository.AddressCount(one.id(), 2, t0.plusSeconds(60)),
+                new MessageRepository.AddressCount(two.id(), 1, t0.plusSeconds(30)));
+        // deleted messages no longer count
+        tx((Repositories r) -> r.messages().markDeleted(userScope(w.a1()), m3.id(), Instant.now()));
+        assertThat(tx((Repositories r) -> r.messages().countByAddress(userScope(w.a1()), w.a1().id())))
+                .containsExactly(new MessageRepository.AddressCount(one.id(), 2, t0.plusSeconds(60)));
+        // another user's or tenant's scope sees nothing
+        assertThat(tx((Repositories r) -> r.messages().countByAddress(userScope(w.a2()), w.a1().id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.messages().countByAddress(userScope(w.b1()), w.a1().id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.messages().countByAddress(tenantScope(w.b().id()), w.a1().id()))).isEmpty();
+    }
+
+    @Test
+    default void mailboxCountsTotalAndUnseenInScope() {
+        World w = world();
+        Mailbox other = newMailbox(w.a1(), "Other");
+        Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
+        appendAt(w.a1(), w.a1Inbox(), t0, Optional.empty(), Set.of());
+        appendAt(w.a1(), w.a1Inbox(), t0, Optional.empty(), Set.of("\\Seen", "\\Flagged"));
+        appendAt(w.a1(), w.a1Inbox(), t0, Optional.empty(), Set.of("\\Answered", "NotSeen"));
+        StoredMessage gone = appendAt(w.a1(), other, t0, Optional.empty(), Set.of());
+        tx((Repositories r) -> r.messages().markDeleted(userScope(w.a1()), gone.id(), Instant.now()));
+        assertThat(tx((Repositories r) -> r.messages().countByMailbox(userScope(w.a1()), w.a1().id())))
+                .containsExactly(new MessageRepository.MailboxCount(w.a1Inbox().id(), 3, 2));
+        assertThat(tx((Repositories r) -> r.messages().countByMailbox(userScope(w.b1()), w.a1().id()))).isEmpty();
+    }
+
+    @Test
+    default void pagesWalkInDateAndIdOrderWithFiltersAndNeverLeaveTheScope() {
+        World w = world();
+        Mailbox other = newMailbox(w.a1(), "Other");
+        Address one = tx((Repositories r) -> r.addresses().create(userScope(w.a1()), w.a().id(), w.a1().id(),
+                uniqueAddress(), null));
+        Instant t0 = Instant.parse("2026-11-02T10:00:00Z");
+        List<StoredMessage> inbox = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            // two share each date, so the id breaks ties
+            inbox.add(appendAt(w.a1(), w.a1Inbox(), t0.plusSeconds(i / 2 * 60L),
+                    i % 3 == 0 ? Optional.of(one.id()) : Optional.empty(), Set.of()));
+        }
+        appendAt(w.a1(), other, t0, Optional.empty(), Set.of());
+        List<StoredMessage> expectedAsc = inbox.stream().sorted(java.util.Comparator
+                .comparing(StoredMessage::internalDate).thenComparing(m -> m.id().value().toString())).toList();
+        for (boolean desc : new boolean[] {false, true}) {
+            List<MessageId> walked = new ArrayList<>();
+            Optional<MessagePage.Key> after = Optional.empty();
+            while (true) {
+                MessagePage page = new MessagePage(w.a1().id(), Optional.of(w.a1Inbox().id()), Optional.empty(),
+                        Optional.empty(), Optional.empty(), desc, after, 3);
+                List<StoredMessage> rows = tx((Repositories r) -> r.messages().page(userScope(w.a1()), page));
+                rows.forEach(m -> walked.add(m.id()));
+                if (rows.size() < 3) {
+                    break;
+                }
+                after = Optional.of(MessagePage.Key.of(rows.get(rows.size() - 1)));
+            }
+            List<MessageId> expected = new ArrayList<>(expectedAsc.stream().map(StoredMessage::id).toList());
+            if (desc) {
+                java.util.Collections.reverse(expected);
+            }
+            assertThat(walked).containsExactlyElementsOf(expected);
+        }
+        MessagePage filtered = new MessagePage(w.a1().id(), Optional.empty(), Optional.of(one.id()),
+                Optional.of(t0.plusSeconds(60)), Optional.of(t0.plusSeconds(240)), false, Optional.empty(), 100);
+        assertThat(tx((Repositories r) -> r.messages().page(userScope(w.a1()), filtered))).extracting(StoredMessage::id)
+                .containsExactly(inbox.get(3).id(), inbox.get(6).id());
+        MessagePage all = new MessagePage(w.a1().id(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), false, Optional.empty(), 100);
+        assertThat(tx((Repositories r) -> r.messages().page(userScope(w.a1()), all))).hasSize(8);
+        assertThat(tx((Repositories r) -> r.messages().page(userScope(w.a2()), all))).isEmpty();
+        assertThat(tx((Repositories r) -> r.messages().page(userScope(w.b1()), all))).isEmpty();
+    }
+
     // ---------------------------------------------------------------- transactions
 
     @Test

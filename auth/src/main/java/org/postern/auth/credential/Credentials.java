@@ -30,7 +30,7 @@ import org.postern.store.identity.CredentialKind;
  */
 public final class Credentials {
     public static final Set<String> APP_PASSWORD_SCOPES = Set.of("imap", "smtp");
-    public static final Set<String> API_TOKEN_SCOPES = Set.of("read-mail", "send", "manage-addresses",
+    public static final Set<String> API_TOKEN_SCOPES = Set.of("read-mail", "manage-mail", "send", "manage-addresses",
             "generate-alias", "account", "admin");
     public static final Duration MAX_API_TOKEN_LIFETIME = Duration.ofDays(366);
     /** Bounds what one account can pile up. */

@@ -319,6 +319,19 @@ public final class Directory {
     }
 
     /**
+     * How many live messages each of the user's own addresses received and when the latest
+     * arrived, counted in SQL in the user's own scope (a message moved between mailboxes still
+     * counts; one deleted does not). Addresses that received nothing are absent.
+     */
+    public Map<AddressId, ReceivedCount> ownReceivedCounts(Caller.User user) {
+        Scope scope = ownScope(user);
+        Map<AddressId, ReceivedCount> counts = new java.util.HashMap<>();
+        store.inTransaction(tx -> tx.messages().countByAddress(scope, user.userId()))
+                .forEach(c -> counts.put(c.address(), new ReceivedCount(c.received(), c.lastReceived())));
+        return counts;
+    }
+
+    /**
      * A new address for the user, on a domain of their own tenant. A domain of another tenant is
      * "not found"; an address that exists or ever existed (revoked) is a conflict.
      */

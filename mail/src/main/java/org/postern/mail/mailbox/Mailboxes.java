@@ -285,7 +285,8 @@ public final class Mailboxes {
                         .filter(m -> m.deletedAt().isEmpty())
                         .orElseThrow(() -> new NotFoundException("no such message"));
                 try (InputStream raw = reader.openRaw(source)) {
-                    copies.add(writer.append(scope, box, raw, source.flags(), source.internalDate(), Long.MAX_VALUE));
+                    copies.add(writer.append(scope, box, raw, source.flags(), source.internalDate(), Long.MAX_VALUE,
+                            source.deliveredTo()));
                 }
             }
         } catch (IOException | RuntimeException e) {

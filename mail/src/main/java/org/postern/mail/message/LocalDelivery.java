@@ -30,13 +30,18 @@ public final class LocalDelivery {
         this.writer = writer;
     }
 
-    /** Durable when it returns (see {@link MessageWriter#append}). */
+    /**
+     * Durable when it returns (see {@link MessageWriter#append}). The copy records the address the
+     * recipient was accepted for ({@link Recipient#addressId()}), except in Sent, where the
+     * recipient is the sender and no address of theirs received anything.
+     */
     public StoredMessage deliver(Recipient recipient, SpecialUse target, InputStream raw, Instant internalDate,
             long maxBytes) {
         Scope scope = policy.userScope(DELIVERY, recipient.tenantId(), recipient.ownerId());
         Mailbox box = store.inTransaction(tx -> tx.mailboxes().bySpecialUse(scope, recipient.ownerId(), target))
                 .orElseThrow(() -> new NotFoundException("recipient has no " + target + " mailbox"));
-        return writer.append(scope, box, raw, Set.of(), internalDate, maxBytes);
+        return writer.append(scope, box, raw, Set.of(), internalDate, maxBytes,
+                target == SpecialUse.SENT ? java.util.Optional.empty() : recipient.addressId());
     }
 
     /** Takes back a delivery that is part of a transaction that failed as a whole (soft delete). */

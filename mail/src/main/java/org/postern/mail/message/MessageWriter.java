@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import org.postern.model.AddressId;
 import org.postern.access.Scope;
 import org.postern.model.BlobId;
 import org.postern.model.InvalidInputException;
@@ -61,6 +63,15 @@ public final class MessageWriter {
     /** As above, for a caller that has just loaded the mailbox through {@code scope}. */
     public StoredMessage append(Scope scope, Mailbox mailbox, InputStream raw, Set<String> flags, Instant internalDate,
             long maxBytes) {
+        return append(scope, mailbox, raw, flags, internalDate, maxBytes, Optional.empty());
+    }
+
+    /**
+     * As above, recording which of the owner's addresses the message was delivered to (delivery,
+     * and a copy or move keeping the original's).
+     */
+    public StoredMessage append(Scope scope, Mailbox mailbox, InputStream raw, Set<String> flags, Instant internalDate,
+            long maxBytes, Optional<AddressId> deliveredTo) {
         MailboxId mailboxId = mailbox.id();
         MessageId id = MessageId.random();
         BlobRef ref = new BlobRef(mailbox.tenantId(), mailbox.ownerId(), BlobId.random());
@@ -87,7 +98,7 @@ public final class MessageWriter {
         try {
             return store.inTransaction(tx -> tx.messages().append(scope, mailboxId,
                     new NewMessage(id, flags, internalDate == null ? clock.instant() : internalDate, size, sealed,
-                            ref.blobId())));
+                            ref.blobId(), deliveredTo)));
         } catch (RuntimeException e) {
             deleteQuietly(ref);
             throw e;

@@ -64,7 +64,10 @@ public final class Intake {
 
     /**
      * Stores every copy (one per account and mailbox: a sender writing to themselves gets one in
-     * INBOX and one in Sent) as one transaction: all durable, or none kept.
+     * INBOX and one in Sent) as one transaction: all durable, or none kept. A copy records the
+     * address it was delivered to; when one account is reached through several of its addresses
+     * (To: a@, Cc: b@, both theirs), it gets one copy, which records the first of those addresses
+     * in the order the recipients were accepted (RCPT TO order).
      */
     public List<MessageId> deliver(List<Copy> copies, List<String> prepend, Predicate<String> dropHeader, Spool spool,
             long maxBytes) {

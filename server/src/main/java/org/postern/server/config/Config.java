@@ -53,7 +53,7 @@ public record Config(
         IdentityConfig identity,
         ImapSettings imap,
         SubmissionSettings submission,
-        HttpSettings http) {
+        HttpSettings http, MailApiConfig mailApi) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -75,6 +75,7 @@ public record Config(
         Objects.requireNonNull(imap, "imap");
         Objects.requireNonNull(submission, "submission");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(mailApi, "mailApi");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -129,6 +130,7 @@ public record Config(
                 + ", imap=" + imap
                 + ", submission=" + submission
                 + ", http=" + http
+                + ", mailApi=" + mailApi
                 + "]";
     }
 }

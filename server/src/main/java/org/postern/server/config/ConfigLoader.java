@@ -435,13 +435,20 @@ public final class ConfigLoader {
                         1_000_000, problems),
                 number(s, ConfigReference.HTTP_RATE_SIGN_IN_BURST, HttpSettings.DEFAULT.signInBurst(), 1, 1_000_000,
                         problems));
+        MailApiConfig d = MailApiConfig.DEFAULT;
+        MailApiConfig mailApi = new MailApiConfig(
+                number(s, ConfigReference.API_MAIL_PAGE_MAX, d.pageMax(), 10, 1000, problems),
+                number(s, ConfigReference.API_MAIL_SORT_MAX_MESSAGES, d.sortMaxMessages(), 100, 100_000, problems),
+                number(s, ConfigReference.API_MAIL_SEARCH_MAX_SCAN, d.searchMaxScan(), 100, 100_000, problems),
+                number(s, ConfigReference.API_MAIL_SEARCH_MAX_BODIES, d.searchMaxBodies(), 1, 10_000, problems),
+                number(s, ConfigReference.MAIL_RENDER_MAX_PARTS, d.renderMaxParts(), 10, 10_000, problems));
 
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains, identity, imapSettings, submissionSettings, httpSettings);
+                monitorDomains, identity, imapSettings, submissionSettings, httpSettings, mailApi);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {

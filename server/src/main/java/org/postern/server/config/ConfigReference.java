@@ -87,6 +87,11 @@ public final class ConfigReference {
     public static final String HTTP_RATE_IP_BURST = "http_rate_ip_burst";
     public static final String HTTP_RATE_SIGN_IN_PER_MINUTE = "http_rate_sign_in_per_minute";
     public static final String HTTP_RATE_SIGN_IN_BURST = "http_rate_sign_in_burst";
+    public static final String API_MAIL_PAGE_MAX = "api_mail_page_max";
+    public static final String API_MAIL_SORT_MAX_MESSAGES = "api_mail_sort_max_messages";
+    public static final String API_MAIL_SEARCH_MAX_SCAN = "api_mail_search_max_scan";
+    public static final String API_MAIL_SEARCH_MAX_BODIES = "api_mail_search_max_bodies";
+    public static final String MAIL_RENDER_MAX_PARTS = "mail_render_max_parts";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -176,6 +181,18 @@ public final class ConfigReference {
             new Entry(IMAP_IDLE_KEEPALIVE, "2m",
                     "How often an IMAP IDLE with nothing to report sends \"* OK Still here\", to keep NAT and firewall "
                             + "state alive (1s to 29m)."),
+            new Entry(API_MAIL_PAGE_MAX, "200",
+                    "Most envelopes or search results one mail API page may ask for with limit (10 to 1000)."),
+            new Entry(API_MAIL_SORT_MAX_MESSAGES, "5000",
+                    "Largest mailbox the API sorts by date, from or subject (these read every message's sealed "
+                            + "headers; sort by arrival has no bound) (100 to 100000)."),
+            new Entry(API_MAIL_SEARCH_MAX_SCAN, "2000",
+                    "Messages one API search request looks at before it answers with a cursor to go on (100 to 100000)."),
+            new Entry(API_MAIL_SEARCH_MAX_BODIES, "200",
+                    "Message bodies one API search request decrypts and decodes for a body criterion (1 to 10000)."),
+            new Entry(MAIL_RENDER_MAX_PARTS, "500",
+                    "MIME parts read of one message shown or fetched over the API; a message with more is shown "
+                            + "truncated (10 to 10000)."),
             new Entry(UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK, "false",
                     "For tests only: true lets IMAP clients on a loopback address log in without TLS (passwords in the clear). "
                             + "Never set it on a real server."));

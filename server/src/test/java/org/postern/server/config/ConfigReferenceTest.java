@@ -39,7 +39,8 @@ class ConfigReferenceTest {
                 "submission_max_recipients", "submission_messages_per_hour", "mail_quota_bytes",
                 "imap_idle_keepalive", "http_cors_origins", "http_rate_user_per_second", "http_rate_user_burst",
                 "http_rate_ip_per_second", "http_rate_ip_burst", "http_rate_sign_in_per_minute",
-                "http_rate_sign_in_burst")
-                .hasSize(52);
+                "http_rate_sign_in_burst", "api_mail_page_max", "api_mail_sort_max_messages", "api_mail_search_max_scan",
+                "api_mail_search_max_bodies", "mail_render_max_parts")
+                .hasSize(57);
     }
 }

@@ -4,6 +4,7 @@ import org.postern.mta.checks.LoopbackDns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.server.e2e.CliE2ETest.ok;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,11 +89,37 @@ class PlaintextCanaryE2ETest {
             Launcher.Result inbox = postern.run("mail", "list", "alice@example.org");
             assertThat(inbox.out().lines().count()).isEqualTo(3);
             ok(postern.run("store", "verify"));
+            exerciseMailApi(server);
             ok(postern.run("address", "revoke", secretLocalPart + "@example.org"));
             ServeE2ETest.curl("-k", "https://127.0.0.1:" + server.port("http") + "/health");
             ServeE2ETest.curl("-k", "https://127.0.0.1:" + server.port("http") + "/" + subject);
             server.stop();
         }
+    }
+
+    /** The mail API reads, renders, searches and serves the same messages: none of it may log or spool content. */
+    private void exerciseMailApi(RunningServer server) throws Exception {
+        ApiClient api = new ApiClient(server.port("http"));
+        String token = api.post("/api/v1/auth/sign-in", null,
+                IdentityE2ETest.body("login", "alice@example.org", "password", password)).text("access_token");
+        String inbox = null;
+        for (JsonNode box : api.get("/api/v1/mailboxes", token).body().get("mailboxes")) {
+            if (box.get("name").asText().equals("INBOX")) {
+                inbox = box.get("id").asText();
+            }
+        }
+        JsonNode messages = api.get("/api/v1/mailboxes/" + inbox + "/messages", token).body().get("messages");
+        assertThat(messages).isNotEmpty();
+        for (JsonNode m : messages) {
+            ApiClient.Response full = api.get("/api/v1/messages/" + m.get("id").asText(), token);
+            assertThat(full.text("text")).contains(body);
+            for (JsonNode a : full.body().get("attachments")) {
+                ServeE2ETest.curl("-k", "-o", "/dev/null", "-H", "Authorization: Bearer " + token,
+                        "https://127.0.0.1:" + server.port("http") + a.get("url").asText());
+            }
+        }
+        assertThat(api.get("/api/v1/messages?body=" + body, token).body().get("messages")).isNotEmpty();
+        assertThat(api.get("/api/v1/messages?subject=" + subject, token).body().get("messages")).isNotEmpty();
     }
 
     private void assertNoCanaryInFiles(Path root) throws IOException {

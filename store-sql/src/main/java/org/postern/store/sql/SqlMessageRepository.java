@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.access.Scope;
+import org.postern.model.AddressId;
 import org.postern.model.BlobId;
 import org.postern.model.ConflictException;
 import org.postern.model.MailboxId;
@@ -15,6 +16,7 @@ import org.postern.model.MessageId;
 import org.postern.model.NotFoundException;
 import org.postern.model.TenantId;
 import org.postern.model.UserId;
+import org.postern.store.MessagePage;
 import org.postern.store.MessageRepository;
 import org.postern.store.NewMessage;
 import org.postern.store.StoredMessage;
@@ -26,7 +28,7 @@ import org.postern.store.StoredMessage;
  */
 final class SqlMessageRepository extends SqlRepository implements MessageRepository {
     private static final String COLUMNS = "id, tenant_id, owner_id, mailbox_id, uid, modseq, flags, internal_date,"
-            + " size, sealed_summary, blob_id, deleted_at";
+            + " size, sealed_summary, blob_id, deleted_at, delivered_to";
 
     private record Allocation(long uid, long modSeq, TenantId tenant, UserId owner) {}
 
@@ -57,11 +59,11 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         }
         StoredMessage stored = new StoredMessage(message.id(), a.tenant(), a.owner(), mailbox, a.uid(), a.modSeq(),
                 message.flags(), Instant.ofEpochMilli(message.internalDate().toEpochMilli()), message.size(),
-                Rows.copy(message.sealedSummary()), message.blobId(), Optional.empty());
+                Rows.copy(message.sealedSummary()), message.blobId(), Optional.empty(), message.deliveredTo());
         int inserted = sql(h -> h.createUpdate("INSERT INTO messages (id, tenant_id, owner_id, mailbox_id, uid, modseq,"
-                        + " flags, internal_date, size, sealed_summary, blob_id)"
+                        + " flags, internal_date, size, sealed_summary, blob_id, delivered_to)"
                         + " VALUES (:id, :tenantId, :ownerId, :mailboxId, :uid, :modseq, :flags, :internalDate, :size,"
-                        + " :summary, :blobId) ON CONFLICT DO NOTHING")
+                        + " :summary, :blobId, :deliveredTo) ON CONFLICT DO NOTHING")
                 .bind("id", stored.id().value().toString())
                 .bind("tenantId", a.tenant().value().toString())
                 .bind("ownerId", a.owner().value().toString())
@@ -73,6 +75,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
                 .bind("size", stored.size())
                 .bind("summary", stored.sealedSummary())
                 .bind("blobId", stored.blobId().value().toString())
+                .bind("deliveredTo", message.deliveredTo().map(d -> d.value().toString()).orElse(null))
                 .execute());
         if (inserted == 0) {
             throw new ConflictException("message id already exists");
@@ -100,6 +103,67 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
                 .bind("mailbox", mailbox.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    @Override
+    public List<StoredMessage> page(Scope scope, MessagePage page) {
+        Objects.requireNonNull(page, "page");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        StringBuilder where = new StringBuilder(" WHERE owner_id = :owner AND deleted_at IS NULL");
+        page.mailbox().ifPresent(m -> where.append(" AND mailbox_id = :mailbox"));
+        page.deliveredTo().ifPresent(a -> where.append(" AND delivered_to = :deliveredTo"));
+        page.since().ifPresent(t -> where.append(" AND internal_date >= :since"));
+        page.before().ifPresent(t -> where.append(" AND internal_date < :before"));
+        String cmp = page.descending() ? "<" : ">";
+        page.after().ifPresent(k -> where.append(" AND (internal_date ").append(cmp).append(" :afterDate"
+                + " OR (internal_date = :afterDate AND id ").append(cmp).append(" :afterId))"));
+        String dir = page.descending() ? " DESC" : " ASC";
+        return sql(h -> {
+            var q = h.createQuery("SELECT " + COLUMNS + " FROM messages" + where + f.sql()
+                    + " ORDER BY internal_date" + dir + ", id" + dir + " LIMIT :limit");
+            q.bind("owner", page.owner().value().toString());
+            page.mailbox().ifPresent(m -> q.bind("mailbox", m.value().toString()));
+            page.deliveredTo().ifPresent(a -> q.bind("deliveredTo", a.value().toString()));
+            page.since().ifPresent(t -> q.bind("since", Rows.millis(t)));
+            page.before().ifPresent(t -> q.bind("before", Rows.millis(t)));
+            page.after().ifPresent(k -> q.bind("afterDate", Rows.millis(k.internalDate()))
+                    .bind("afterId", k.id().value().toString()));
+            return q.bind("limit", page.limit()).bindMap(f.params()).map((rs, ctx) -> map(rs)).list();
+        });
+    }
+
+    /**
+     * Flags are one sorted, space-separated column, so {@code \Seen} is matched as a word of it;
+     * '!' escapes LIKE on both backends (PostgreSQL's default escape is the backslash itself).
+     */
+    @Override
+    public List<MailboxCount> countByMailbox(Scope scope, UserId owner) {
+        Objects.requireNonNull(owner, "owner");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(h -> h.createQuery("SELECT mailbox_id, COUNT(*) AS total,"
+                        + " SUM(CASE WHEN (' ' || flags || ' ') LIKE :seen ESCAPE '!' THEN 0 ELSE 1 END) AS unseen"
+                        + " FROM messages WHERE owner_id = :owner AND deleted_at IS NULL" + f.sql()
+                        + " GROUP BY mailbox_id")
+                .bind("owner", owner.value().toString())
+                .bind("seen", "% \\Seen %")
+                .bindMap(f.params())
+                .map((rs, ctx) -> new MailboxCount(MailboxId.parse(rs.getString("mailbox_id")), rs.getLong("total"),
+                        rs.getLong("unseen")))
+                .list());
+    }
+
+    @Override
+    public List<AddressCount> countByAddress(Scope scope, UserId owner) {
+        Objects.requireNonNull(owner, "owner");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(h -> h.createQuery("SELECT delivered_to, COUNT(*) AS received, MAX(internal_date) AS last_received"
+                        + " FROM messages WHERE owner_id = :owner AND delivered_to IS NOT NULL AND deleted_at IS NULL"
+                        + f.sql() + " GROUP BY delivered_to")
+                .bind("owner", owner.value().toString())
+                .bindMap(f.params())
+                .map((rs, ctx) -> new AddressCount(AddressId.parse(rs.getString("delivered_to")), rs.getLong("received"),
+                        Rows.instant(rs, "last_received")))
                 .list());
     }
 
@@ -243,6 +307,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
                 UserId.parse(rs.getString("owner_id")), MailboxId.parse(rs.getString("mailbox_id")), rs.getLong("uid"),
                 rs.getLong("modseq"), Flags.decode(rs.getString("flags")), Rows.instant(rs, "internal_date"),
                 rs.getLong("size"), rs.getBytes("sealed_summary"), BlobId.parse(rs.getString("blob_id")),
-                Rows.optionalInstant(rs, "deleted_at"));
+                Rows.optionalInstant(rs, "deleted_at"),
+                Optional.ofNullable(rs.getString("delivered_to")).map(AddressId::parse));
     }
 }

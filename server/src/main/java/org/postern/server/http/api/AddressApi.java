@@ -16,6 +16,7 @@ import org.postern.auth.signin.Principal;
 import org.postern.mail.directory.AddressNames;
 import org.postern.mail.directory.AddressView;
 import org.postern.mail.directory.Directory;
+import org.postern.mail.directory.ReceivedCount;
 import org.postern.model.AddressId;
 import org.postern.model.DomainName;
 import org.postern.model.EmailAddress;
@@ -69,13 +70,15 @@ public final class AddressApi {
     private void addresses(Context ctx) {
         Caller.User user = caller(ctx);
         ArrayNode list = ApiJson.MAPPER.createArrayNode();
-        directory.ownAddresses(user).forEach(a -> list.add(json(a)));
+        Map<AddressId, ReceivedCount> counts = directory.ownReceivedCounts(user);
+        directory.ownAddresses(user).forEach(a -> list.add(json(a, counts)));
         ApiJson.send(ctx, 200, ApiJson.object().set("addresses", list));
     }
 
     private void address(Context ctx) {
         Caller.User user = caller(ctx);
-        ApiJson.send(ctx, 200, json(directory.ownAddress(user, id(ctx))));
+        AddressView a = directory.ownAddress(user, id(ctx));
+        ApiJson.send(ctx, 200, json(a, directory.ownReceivedCounts(user)));
     }
 
     private void create(Context ctx) {
@@ -130,6 +133,18 @@ public final class AddressApi {
 
     private static AddressId id(Context ctx) {
         return AddressId.parse(ctx.pathParam("id"));
+    }
+
+    /**
+     * With {@code received_count} and {@code last_received}: live messages delivered to the address
+     * (counted in SQL in the caller's own scope) and when the latest arrived.
+     */
+    static ObjectNode json(AddressView a, Map<AddressId, ReceivedCount> counts) {
+        ObjectNode n = json(a);
+        ReceivedCount c = counts.get(a.id());
+        n.put("received_count", c == null ? 0 : c.received());
+        n.put("last_received", c == null ? null : c.lastReceived().toString());
+        return n;
     }
 
     static ObjectNode json(AddressView a) {

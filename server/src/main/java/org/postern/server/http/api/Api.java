@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.postern.auth.Identity;
 import org.postern.mail.directory.Directory;
+import org.postern.mail.webmail.Webmail;
 
 /** Declares every API route on the HTTPS listener. */
 public final class Api {
@@ -17,13 +18,14 @@ public final class Api {
 
     private Api() {}
 
-    public static void register(RoutesConfig routes, Identity identity, Directory directory) {
+    public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail) {
         ApiErrors.register(routes);
         OpenApiDocument.register(routes);
         new IdentityApi(identity).register(routes);
         new AdminApi(identity, directory).register(routes);
         new AddressApi(identity, directory).register(routes);
         new AliasApi(identity, directory).register(routes);
+        new MailApi(identity, webmail).register(routes);
     }
 
     private static Set<String> strictRoutes() {
