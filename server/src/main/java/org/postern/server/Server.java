@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import org.postern.server.config.Config;
 import org.postern.server.http.HttpsListener;
 import org.postern.server.http.api.Api;
+import org.postern.server.http.web.WebApp;
 import org.postern.server.tls.TlsMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +81,12 @@ public final class Server implements AutoCloseable {
             portsFile.remove();
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
+            WebApp webApp = WebApp.load();
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
-                    routes -> Api.register(routes, p.identity(), p.directory()));
+                    routes -> {
+                        Api.register(routes, p.identity(), p.directory());
+                        webApp.register(routes);
+                    });
             InboundContext inbound = inboundContext(config, p, tls);
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),

@@ -216,6 +216,7 @@ public final class HttpsListener {
     }
 
     private static void securityHeaders(Context ctx) {
-        SecurityHeaders.ALL.forEach(ctx::header);
+        boolean webApp = Boolean.TRUE.equals(ctx.attribute(SecurityHeaders.WEB_APP_ATTRIBUTE));
+        SecurityHeaders.forResponse(webApp).forEach(ctx::header);
     }
 }
