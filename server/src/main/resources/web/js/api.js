@@ -1,5 +1,5 @@
 // The JSON API client. The access and refresh tokens live in this module's memory only: never in
-// cookies, localStorage, sessionStorage or the URL. So no other site can make the browser send
+// cookies, the browser's web storage or the URL. So no other site can make the browser send
 // them (no CSRF), nothing outlives the tab, and a reload asks the user to sign in again.
 
 const API = '/api/v1';

@@ -1,4 +1,4 @@
-// Building the page from DOM nodes only. Text always goes in as text nodes (never innerHTML), so
+// Building the page from DOM nodes only. Text always goes in as text nodes (never parsed as HTML), so
 // nothing that came from the server or the user can become markup or script.
 
 /**
