@@ -1,8 +1,9 @@
 // Two-factor authentication and the password.
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { heading, field, onSubmit, errorBox, loading, notice, button } from '../ui.js';
+import { heading, field, onSubmit, errorBox, loading, button } from '../ui.js';
 import { enrolInto, showRecoveryCodes } from './enrol.js';
+import { sayNext } from './signin.js';
 
 export async function render(main, ctx) {
   const mfaArea = h('section', { class: 'card', 'aria-labelledby': 'mfa-title' }, loading());
@@ -72,8 +73,10 @@ function passwordForm(ctx) {
       new_password: next.input.value,
     });
     form.reset();
-    replace(messages, notice(`Password changed. ${result.sessions_ended} other session(s) ended.`));
-    if (!api.level()) ctx.navigate('signin');
+    // A password change ends every session, this one too: sign in again with the new password.
+    api.clearTokens();
+    sayNext(`Password changed and ${result.sessions_ended} session(s) ended. Sign in with your new password.`);
+    await ctx.signOut();
   });
   return form;
 }

@@ -4,18 +4,23 @@ import { h, replace } from '../dom.js';
 import { heading, field, onSubmit, notice } from '../ui.js';
 import { state } from '../session.js';
 
-let endedMessage = false;
+let nextMessage = null;
 
 /** The next sign-in screen says that the previous session ended. */
 export function sessionEnded() {
-  endedMessage = true;
+  nextMessage = 'Your session has ended. Please sign in again.';
+}
+
+/** The next sign-in screen says this (e.g. after a password change ended every session). */
+export function sayNext(text) {
+  nextMessage = text;
 }
 
 export function render(main, ctx) {
   const messages = h('div', { class: 'messages' });
-  if (endedMessage) {
-    endedMessage = false;
-    replace(messages, notice('Your session has ended. Please sign in again.', 'warn'));
+  if (nextMessage) {
+    replace(messages, notice(nextMessage, 'warn'));
+    nextMessage = null;
   }
   const login = field('Email address', { type: 'email', name: 'login', autocomplete: 'username', required: true,
     autocapitalize: 'none', spellcheck: 'false' });

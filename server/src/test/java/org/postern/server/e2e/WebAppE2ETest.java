@@ -37,6 +37,8 @@ import org.postern.server.e2e.SmtpConnection.Reply;
 class WebAppE2ETest {
     private static final String ADMIN = "root@example.test";
     private static final String PASSWORD = "a long passphrase for tests";
+    private static final String NEW_PASSWORD = "another long passphrase, changed in the browser";
+    static String password = PASSWORD;
     private static final String SENDER = "news@sender.test";
 
     @TempDir
@@ -112,7 +114,7 @@ class WebAppE2ETest {
         // The login field has focus when the screen opens: typing goes straight in.
         assertThat(browser.driver.switchTo().activeElement()).isEqualTo(login);
         login.sendKeys(ADMIN);
-        browser.driver.findElement(By.cssSelector("#signin-form input[name=password]")).sendKeys(PASSWORD, Keys.ENTER);
+        browser.driver.findElement(By.cssSelector("#signin-form input[name=password]")).sendKeys(password, Keys.ENTER);
     }
 
     static WebElement addressRow(String address) {
@@ -319,6 +321,25 @@ class WebAppE2ETest {
 
     @Test
     @Order(9)
+    void changingThePasswordEndsTheSessionAndTheNewOneSignsIn() throws Exception {
+        go("security");
+        byId("current-password").sendKeys(PASSWORD);
+        byId("new-password").sendKeys(NEW_PASSWORD);
+        byId("new-password-again").sendKeys(NEW_PASSWORD + "x");
+        byId("password-form").submit();
+        browser.textAppears(By.cssSelector("#password-form [role=alert]"), "differ");
+        byId("new-password-again").clear();
+        byId("new-password-again").sendKeys(NEW_PASSWORD);
+        byId("password-form").submit();
+        browser.textAppears(By.id("signin-form"), "Password changed");
+        password = NEW_PASSWORD;
+        signInWithPassword();
+        browser.visible(By.cssSelector("#totp-form input[name=code]")).sendKeys(freshCode(), Keys.ENTER);
+        browser.visible(By.id("new-address"));
+    }
+
+    @Test
+    @Order(10)
     void signingOutReturnsToSignInAndTheBrowserReportedNoErrorOrCspViolation() throws Exception {
         byId("sign-out").click();
         browser.visible(By.id("signin-form"));
