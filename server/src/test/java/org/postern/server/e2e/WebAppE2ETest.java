@@ -39,6 +39,8 @@ class WebAppE2ETest {
     private static final String PASSWORD = "a long passphrase for tests";
     private static final String NEW_PASSWORD = "another long passphrase, changed in the browser";
     static String password = PASSWORD;
+    private static final String INVITED = "carol@example.test";
+    private static final String INVITED_PASSWORD = "carol's own long passphrase";
     private static final String SENDER = "news@sender.test";
 
     @TempDir
@@ -340,6 +342,50 @@ class WebAppE2ETest {
 
     @Test
     @Order(10)
+    void anInvitedUserAcceptsTheLinkVerifiesTheirAddressAndLandsOnTheirAddresses() throws Exception {
+        go("admin");
+        byId("invite-login").sendKeys(INVITED);
+        byId("invite-form").submit();
+        String link = browser.visible(By.cssSelector("#invite-form section.once code.secret")).getText();
+        assertThat(link).startsWith(base + "#/invite?token=");
+        byId("sign-out").click();
+        browser.visible(By.id("signin-form"));
+
+        browser.driver.get(link);
+        WebElement own = browser.visible(By.cssSelector("main form input[type=email]"));
+        own.sendKeys("carol@home.example");
+        browser.driver.findElement(By.cssSelector("main form input[type=password]")).sendKeys(INVITED_PASSWORD, Keys.ENTER);
+        browser.textAppears(By.tagName("main"), "Your login is " + INVITED);
+        browser.screenshots("13-invite-accepted");
+
+        browser.driver.findElement(By.linkText("Sign in")).click();
+        WebElement login = browser.visible(By.cssSelector("#signin-form input[name=login]"));
+        login.sendKeys(INVITED);
+        browser.driver.findElement(By.cssSelector("#signin-form input[name=password]")).sendKeys(INVITED_PASSWORD, Keys.ENTER);
+        WebElement code = byId("verify-code");
+        code.sendKeys(codeFromOutbox("carol@home.example", "verify-email"), Keys.ENTER);
+        browser.visible(By.id("new-address"));
+        assertThat(addressRow(INVITED).isDisplayed()).isTrue();
+        // A user is not offered the admin screen.
+        assertThat(browser.driver.findElements(By.cssSelector("#nav a[href='#/admin']"))).isEmpty();
+    }
+
+    static String codeFromOutbox(String recipient, String kind) throws Exception {
+        Launcher.Result r = postern.run("outbox", "list", "--json");
+        ok(r);
+        for (String line : r.out().lines().toList()) {
+            var n = ApiClient.JSON.readTree(line);
+            if (n.path("recipient").asText().equals(recipient) && n.path("kind").asText().equals(kind)) {
+                var m = java.util.regex.Pattern.compile("\\b(\\d{8})\\b").matcher(n.path("body").asText());
+                assertThat(m.find()).as(line).isTrue();
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("no " + kind + " notice for " + recipient + " in\n" + r.out());
+    }
+
+    @Test
+    @Order(11)
     void signingOutReturnsToSignInAndTheBrowserReportedNoErrorOrCspViolation() throws Exception {
         byId("sign-out").click();
         browser.visible(By.id("signin-form"));
