@@ -8,6 +8,7 @@ import * as enrol from './screens/enrol.js';
 import * as addresses from './screens/addresses.js';
 import * as sessions from './screens/sessions.js';
 import * as appPasswords from './screens/app-passwords.js';
+import * as apiTokens from './screens/api-tokens.js';
 import * as security from './screens/security.js';
 import * as audit from './screens/audit.js';
 import * as admin from './screens/admin.js';
@@ -25,6 +26,7 @@ const SCREENS = [
   { route: 'security', label: 'Security', module: security, show: () => true },
   { route: 'sessions', label: 'Sessions', module: sessions, show: () => true },
   { route: 'app-passwords', label: 'App passwords', module: appPasswords, show: () => true },
+  { route: 'api-tokens', label: 'API tokens', module: apiTokens, show: () => true },
   { route: 'audit', label: 'Activity', module: audit, show: () => true },
   { route: 'admin', label: 'Admin', module: admin, show: isAdmin },
 ];

@@ -289,6 +289,24 @@ class WebAppE2ETest {
 
     @Test
     @Order(7)
+    void anApiTokenIsShownOnceAndHasOnlyTheScopesChosen() throws Exception {
+        go("api-tokens");
+        byId("api-token-name").sendKeys("Password manager");
+        assertThat(byId("api-scope-manage-addresses").isSelected()).isTrue();
+        byId("api-token-days").sendKeys("30");
+        byId("api-token-form").submit();
+        String token = browser.visible(By.cssSelector("section.once code.secret")).getText();
+        browser.waiting(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("button.revoke-api-token[data-name='Password manager']")));
+        Response domains = api.get("/api/v1/domains", token);
+        assertThat(domains.status()).as(domains.toString()).isEqualTo(200);
+        // Not given the "account" scope: the audit log is refused.
+        assertThat(api.get("/api/v1/audit-log", token).status()).isEqualTo(403);
+        browser.screenshots("08b-api-token");
+    }
+
+    @Test
+    @Order(8)
     void anotherSessionIsEndedFromTheSessionsScreen() throws Exception {
         // A second sign-in elsewhere, with a recovery code shown at enrolment.
         Response first = api.post("/api/v1/auth/sign-in", null, body("login", ADMIN, "password", PASSWORD));
@@ -308,7 +326,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theActivityAndSecurityScreensShowTheAccount() throws Exception {
         go("audit");
         browser.textAppears(By.id("audit-table"), "address.revoke");
@@ -322,7 +340,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void changingThePasswordEndsTheSessionAndTheNewOneSignsIn() throws Exception {
         go("security");
         byId("current-password").sendKeys(PASSWORD);
@@ -341,7 +359,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void anInvitedUserAcceptsTheLinkVerifiesTheirAddressAndLandsOnTheirAddresses() throws Exception {
         go("admin");
         byId("invite-login").sendKeys(INVITED);
@@ -385,7 +403,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void signingOutReturnsToSignInAndTheBrowserReportedNoErrorOrCspViolation() throws Exception {
         byId("sign-out").click();
         browser.visible(By.id("signin-form"));
