@@ -107,6 +107,27 @@ export function confirmButton(text, confirmText, action, attrs = {}) {
   return b;
 }
 
+/**
+ * A short name for a User-Agent ("Firefox on Windows"); the full string stays in the title.
+ * Only a label for people: nothing is decided from it.
+ */
+export function device(userAgent) {
+  if (!userAgent) return 'Unknown device';
+  const ua = String(userAgent);
+  const browsers = [['Edg/', 'Edge'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'], ['Safari/', 'Safari']];
+  const systems = [['Android', 'Android'], ['iPhone', 'iPhone'], ['iPad', 'iPad'], ['Windows', 'Windows'],
+    ['Mac OS X', 'macOS'], ['CrOS', 'ChromeOS'], ['Linux', 'Linux']];
+  const browser = browsers.find(([token]) => ua.includes(token));
+  const system = systems.find(([token]) => ua.includes(token));
+  if (!browser && !system) return ua.length > 60 ? `${ua.slice(0, 57)}…` : ua;
+  const name = browser ? browser[1] : 'A program';
+  return system ? `${name} on ${system[1]}` : name;
+}
+
+export function deviceEl(userAgent) {
+  return h('span', { title: userAgent || null }, device(userAgent));
+}
+
 /** A date-time from the API, in the browser's locale; '—' when absent. */
 export function when(iso) {
   if (!iso) return '—';

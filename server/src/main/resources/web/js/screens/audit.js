@@ -1,7 +1,7 @@
 // The user's own audit log: sign-ins with IP and device, security changes. Paged by the server.
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { heading, errorBox, loading, timeEl, button } from '../ui.js';
+import { heading, errorBox, loading, timeEl, button, deviceEl } from '../ui.js';
 
 const PAGE = 50;
 
@@ -42,7 +42,7 @@ export async function render(main) {
       h('td', { 'data-label': 'What' }, ACTIONS[e.action] ? `${ACTIONS[e.action]} (${e.action})` : e.action),
       h('td', { 'data-label': 'Outcome' }, h('span', { class: `badge ${e.outcome}` }, e.outcome)),
       h('td', { 'data-label': 'IP address' }, e.ip || '—'),
-      h('td', { 'data-label': 'Device' }, e.user_agent || '—')));
+      h('td', { 'data-label': 'Device' }, e.user_agent ? deviceEl(e.user_agent) : '—')));
     replace(area,
       page.entries.length === 0 ? h('p', { class: 'empty' }, 'No activity yet.') : h('div', { class: 'table-wrap' },
         h('table', { id: 'audit-table' }, h('caption', { class: 'visually-hidden' }, 'Your activity'),

@@ -1,7 +1,7 @@
 // Where the user is signed in: end one session, or all of them.
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { heading, errorBox, loading, notice, button, pagedTable, timeEl, confirmButton } from '../ui.js';
+import { heading, errorBox, loading, notice, button, pagedTable, timeEl, confirmButton, device, deviceEl } from '../ui.js';
 
 export async function render(main, ctx) {
   const messages = h('div', { class: 'messages', id: 'session-messages' });
@@ -31,7 +31,7 @@ export async function render(main, ctx) {
     }
     list.sort((a, b) => (b.current - a.current) || String(b.last_seen_at).localeCompare(String(a.last_seen_at)));
     replace(listArea, pagedTable('Your sessions', [
-      { label: 'Device', cell: (s) => h('span', {}, s.device || 'Unknown device', s.current ? h('span', { class: 'badge active' }, 'this one') : null) },
+      { label: 'Device', cell: (s) => h('span', {}, deviceEl(s.device), s.current ? h('span', { class: 'badge active' }, 'this one') : null) },
       { label: 'IP address', cell: (s) => s.ip || '—' },
       { label: 'Signed in', cell: (s) => timeEl(s.created_at) },
       { label: 'Last active', cell: (s) => timeEl(s.last_seen_at) },
@@ -44,7 +44,7 @@ export async function render(main, ctx) {
   async function end(s) {
     try {
       await api.del(`/auth/sessions/${encodeURIComponent(s.id)}`);
-      replace(messages, notice(`Ended the session on ${s.device || 'an unknown device'}.`));
+      replace(messages, notice(`Ended the session on ${device(s.device)}.`));
     } catch (error) {
       replace(messages, errorBox(error));
     }
