@@ -58,6 +58,8 @@ final class Browser implements AutoCloseable {
                 "--ignore-certificate-errors", "--window-size=1280,900", "--lang=en-GB");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
+        // Network events (Chrome's performance log): which requests the page made and their status.
+        logs.enable(LogType.PERFORMANCE, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         options.setExperimentalOption("prefs", Map.of("credentials_enable_service", false,
                 "profile.password_manager_enabled", false));
@@ -96,6 +98,23 @@ final class Browser implements AutoCloseable {
             console.add(e.getLevel() + " " + e.getMessage());
         }
         return List.copyOf(console);
+    }
+
+    /** The network responses seen since the last call, as (status, URL) pairs, from Chrome's performance log. */
+    List<Map.Entry<Integer, String>> responses() {
+        List<Map.Entry<Integer, String>> out = new ArrayList<>();
+        for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
+            try {
+                var message = ApiClient.JSON.readTree(e.getMessage()).path("message");
+                if (message.path("method").asText().equals("Network.responseReceived")) {
+                    var response = message.path("params").path("response");
+                    out.add(Map.entry(response.path("status").asInt(), response.path("url").asText()));
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw new AssertionError("unreadable performance log entry", ex);
+            }
+        }
+        return out;
     }
 
     /** Saves the page as {@code <name>-desktop.png} and {@code <name>-phone.png}. */

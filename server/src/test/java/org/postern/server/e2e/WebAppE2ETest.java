@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,13 +57,16 @@ class WebAppE2ETest {
     static long lastStep = Long.MIN_VALUE;
     static final List<String> recoveryCodes = new ArrayList<>();
     static String created;
+    static long signedInAt;
 
     @BeforeAll
     static void start() throws Exception {
         assertThat(Browser.available()).as("chromium and chromium-driver are installed (apt-get install chromium chromium-driver)")
                 .isTrue();
         dns = LoopbackDns.zone().txt("sender.test", "v=spf1 ip4:127.0.0.1 -all").start();
-        postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec());
+        postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec())
+                // The shortest allowed: the journey outlives several access tokens, so the app must refresh.
+                .env("POSTERN_ACCESS_TOKEN_LIFETIME", "1m");
         ok(postern.run("domain", "add", "example.test"));
         ok(postern.run("domain", "add", "shop.example.test"));
         ok(postern.runWithInput((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8), "user", "add", ADMIN, "--admin",
@@ -195,6 +199,7 @@ class WebAppE2ETest {
         code.clear();
         code.sendKeys(freshCode(), Keys.ENTER);
         browser.visible(By.id("new-address"));
+        signedInAt = System.nanoTime();
     }
 
     @Test
@@ -314,8 +319,13 @@ class WebAppE2ETest {
                 body("challenge", first.text("challenge"), "code", recoveryCodes.getFirst()));
         assertThat(other.status()).as(other.toString()).isEqualTo(200);
         String otherSession = other.text("session_id");
+        // Past the first access token's minute: the app must have refreshed (with rotation) to get here.
+        long waited = Duration.ofNanos(System.nanoTime() - signedInAt).toMillis();
+        Thread.sleep(Math.max(0, Duration.ofSeconds(65).toMillis() - waited));
         go("sessions");
         WebElement end = browser.visible(By.cssSelector("button.end-session[data-session='" + otherSession + "']"));
+        assertThat(browser.responses()).as("the app refreshed its access token")
+                .contains(Map.entry(200, base + "api/v1/auth/refresh"));
         browser.screenshots("09-sessions");
         end.click();
         browser.textAppears(By.id("session-messages"), "Ended the session");
