@@ -156,7 +156,7 @@ export async function render(main, ctx) {
     }, 1000);
     pending.set(a.id, entry);
     replace(messages, notice(`${a.address} will be revoked in ${UNDO_SECONDS} seconds. Revoking is permanent: `
-      + 'the address can never be used again. Press Undo to keep it. Leaving or reloading this page before then keeps it too.', 'warn'));
+      + 'the address can never be used again. Press Undo to keep it. Closing or reloading this tab, or signing out, before then keeps it too.', 'warn'));
     announce(`${a.address} will be revoked in ${UNDO_SECONDS} seconds unless you undo.`);
     draw();
     const undoButton = listArea.querySelector(`button.undo[data-address="${CSS.escape(a.address)}"]`);

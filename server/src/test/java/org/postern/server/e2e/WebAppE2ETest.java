@@ -205,8 +205,14 @@ class WebAppE2ETest {
     @Test
     @Order(3)
     void anAddressCreatedFromTheHomeScreenReceivesMail() throws Exception {
-        byId("new-address").click();
+        // Keyboard only: the screen starts at its title, Tab reaches "New address", Enter opens the form
+        // with the suggested name focused.
+        browser.waiting(Duration.ofSeconds(10)).until(d -> d.switchTo().activeElement().getTagName().equals("h1"));
+        browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("new-address");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
         WebElement local = byId("new-local-part");
+        assertThat(browser.driver.switchTo().activeElement()).isEqualTo(local);
         assertThat(local.getAttribute("value")).matches("([bdfghjklmnprstvz][aeiou]){4}[0-9]{3}");
         local.clear();
         local.sendKeys("webshop");
