@@ -18,6 +18,8 @@ export async function render(main, ctx) {
           replace(messages, errorBox(error));
           return;
         }
+        // This session has ended too: forget the tokens without asking the server again.
+        api.clearTokens();
         await ctx.signOut();
       }, { class: 'danger', id: 'end-all-sessions' })));
 
