@@ -144,10 +144,10 @@ export function timeEl(iso) {
  * A table of rows with paging in the browser. columns: [{ label, cell(row) -> node|string }].
  * On a phone the CSS turns each row into a card labelled from data-label.
  */
-export function pagedTable(caption, columns, rows, { pageSize = 20, empty = 'Nothing here yet.', rowClass } = {}) {
+export function pagedTable(caption, columns, rows, { pageSize = 20, empty = 'Nothing here yet.', rowClass, page: first = 0, onPage } = {}) {
   const container = h('div', { class: 'table-wrap' });
-  let page = 0;
   const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+  let page = Math.min(Math.max(0, first), pages - 1);
   function draw() {
     if (rows.length === 0) {
       replace(container, h('p', { class: 'empty' }, empty));
@@ -159,7 +159,11 @@ export function pagedTable(caption, columns, rows, { pageSize = 20, empty = 'Not
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
       h('tbody', {}, slice.map((row) => h('tr', { class: rowClass ? rowClass(row) : null },
         columns.map((c) => h('td', { 'data-label': c.label }, c.cell(row)))))));
-    replace(container, table, pages > 1 ? pager(page, pages, (p) => { page = p; draw(); }) : null);
+    replace(container, table, pages > 1 ? pager(page, pages, (p) => {
+      page = p;
+      if (onPage) onPage(p);
+      draw();
+    }) : null);
   }
   draw();
   return container;

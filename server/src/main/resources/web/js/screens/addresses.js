@@ -35,6 +35,7 @@ export async function render(main, ctx) {
   let domains = [];
   let addresses = [];
   let filter = '';
+  let page = 0;
 
   async function reload() {
     const [d, a] = await Promise.all([api.get('/domains'), api.get('/addresses')]);
@@ -50,9 +51,6 @@ export async function render(main, ctx) {
       const r = results.get(a.id);
       if (r) Object.assign(a, r);
     }
-    const wanted = filter.toLowerCase();
-    const shown = addresses.filter((a) => !wanted
-      || a.address.toLowerCase().includes(wanted) || (a.note || '').toLowerCase().includes(wanted));
     const counts = addresses.some((a) => 'received_count' in a || 'last_received' in a);
     const columns = [
       { label: 'Address', cell: (a) => h('span', { class: 'address' }, a.address) },
@@ -66,31 +64,34 @@ export async function render(main, ctx) {
     }
     columns.push({ label: 'Actions', cell: (a) => actions(a) });
     const search = field('Filter', { type: 'search', value: filter, id: 'address-filter', placeholder: 'address or note' });
+    const tableArea = h('div', {});
+    const count = h('span', { class: 'hint', 'aria-live': 'polite' });
     search.input.addEventListener('input', () => {
       filter = search.input.value;
+      page = 0;
       replace(tableArea, table());
     });
-    const tableArea = h('div', {});
     function table() {
       const w = filter.toLowerCase();
       const rows = addresses.filter((a) => !w || a.address.toLowerCase().includes(w) || (a.note || '').toLowerCase().includes(w));
+      count.textContent = rows.length === addresses.length ? `${addresses.length} addresses` : `${rows.length} of ${addresses.length} addresses`;
       return pagedTable('Your addresses', columns, rows, {
         pageSize: 25,
+        page,
+        onPage: (p) => { page = p; },
         empty: addresses.length ? 'No address matches the filter.' : 'You have no addresses yet. Create one with “New address”.',
         rowClass: (a) => `state-${pending.has(a.id) ? 'pending' : a.state}`,
       });
     }
     replace(tableArea, table());
-    replace(listArea, h('div', { class: 'filter-row' }, search.wrapper,
-      h('span', { class: 'hint' }, `${shown.length === addresses.length ? addresses.length : `${shown.length} of ${addresses.length}`} addresses`)),
-    tableArea);
+    replace(listArea, h('div', { class: 'filter-row' }, search.wrapper, count), tableArea);
   }
   redraw = draw;
 
   function stateCell(a) {
     const p = pending.get(a.id);
     if (p) {
-      return h('span', { class: 'badge pending', role: 'status' }, `Revoking in ${p.left} s`);
+      return h('span', { class: 'badge pending', 'data-countdown': a.id }, `Revoking in ${p.left} s`);
     }
     return h('span', { class: `badge ${a.state}` }, a.state);
   }
@@ -138,7 +139,10 @@ export async function render(main, ctx) {
     entry.timer = setInterval(async () => {
       entry.left -= 1;
       if (entry.left > 0) {
-        if (redraw) redraw();
+        // Only the countdown changes: the list, its page and the filter's focus stay as they are.
+        document.querySelectorAll(`[data-countdown="${CSS.escape(a.id)}"]`).forEach((el) => {
+          el.textContent = `Revoking in ${entry.left} s`;
+        });
         return;
       }
       clearInterval(entry.timer);

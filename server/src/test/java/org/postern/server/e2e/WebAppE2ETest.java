@@ -58,6 +58,7 @@ class WebAppE2ETest {
     static final List<String> recoveryCodes = new ArrayList<>();
     static String created;
     static long signedInAt;
+    static String managerToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -314,10 +315,38 @@ class WebAppE2ETest {
         // Not given the "account" scope: the audit log is refused.
         assertThat(api.get("/api/v1/audit-log", token).status()).isEqualTo(403);
         browser.screenshots("08b-api-token");
+        managerToken = token;
     }
 
     @Test
     @Order(8)
+    void aLongListOfAddressesIsPagedAndFiltered() throws Exception {
+        // A password manager (the API token above) mints addresses; the home screen pages them by 25
+        // (27 in all with the login address and the revoked one).
+        for (int i = 0; i < 25; i++) {
+            Response r = api.post("/api/v1/addresses", managerToken,
+                    body("generate", "random", "domain", "example.test", "note", "minted " + i));
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        }
+        go("security");
+        go("addresses");
+        browser.textAppears(By.cssSelector("main .pager"), "Page 1 of 2");
+        assertThat(browser.driver.findElements(By.cssSelector("main tbody tr"))).hasSize(25);
+        browser.clickable(By.xpath("//main//nav[@class='pager']/button[text()='Next']")).click();
+        browser.textAppears(By.cssSelector("main .pager"), "Page 2 of 2");
+        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 2);
+        byId("address-filter").sendKeys("minted 1");
+        // "minted 1" and "minted 10".."minted 19"
+        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("main tbody tr")).size() == 11);
+        assertThat(browser.driver.findElements(By.cssSelector("main .pager"))).isEmpty();
+        browser.textAppears(By.cssSelector("main .filter-row"), "11 of 27 addresses");
+        byId("address-filter").clear();
+        go("security");
+        go("addresses");
+    }
+
+    @Test
+    @Order(9)
     void anotherSessionIsEndedFromTheSessionsScreen() throws Exception {
         // A second sign-in elsewhere, with a recovery code shown at enrolment.
         Response first = api.post("/api/v1/auth/sign-in", null, body("login", ADMIN, "password", PASSWORD));
@@ -342,7 +371,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theActivityAndSecurityScreensShowTheAccount() throws Exception {
         go("audit");
         browser.textAppears(By.id("audit-table"), "address.revoke");
@@ -356,7 +385,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void changingThePasswordEndsTheSessionAndTheNewOneSignsIn() throws Exception {
         go("security");
         byId("current-password").sendKeys(PASSWORD);
@@ -375,7 +404,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void anInvitedUserAcceptsTheLinkVerifiesTheirAddressAndLandsOnTheirAddresses() throws Exception {
         go("admin");
         byId("invite-login").sendKeys(INVITED);
@@ -419,7 +448,7 @@ class WebAppE2ETest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void signingOutEverywhereReturnsToSignInAndTheBrowserReportedNoErrorOrCspViolation() throws Exception {
         // Carol also has a session elsewhere; "sign out everywhere" (pressed twice) ends both.
         Response elsewhere = api.post("/api/v1/auth/sign-in", null, body("login", INVITED, "password", INVITED_PASSWORD));
