@@ -29,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import org.postern.server.config.Config;
 import org.postern.server.http.HttpsListener;
 import org.postern.server.http.api.Api;
+import org.postern.server.http.web.WebApp;
 import org.postern.server.tls.TlsMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +85,12 @@ public final class Server implements AutoCloseable {
             portsFile.remove();
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
+            WebApp webApp = WebApp.load();
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
                     routes -> {
                         new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
                         Api.register(routes, p.identity(), p.directory(), p.webmail());
+                        webApp.register(routes);
                     }, config.http(), Api.STRICT_ROUTES);
             InboundContext inbound = inboundContext(config, p, tls);
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);

@@ -281,9 +281,11 @@ public final class HttpsListener {
      * handler set with {@code sandbox} (served message parts: {@code default-src 'none'; sandbox}).
      */
     private static void securityHeaders(Context ctx) {
+        boolean webApp = Boolean.TRUE.equals(ctx.attribute(SecurityHeaders.WEB_APP_ATTRIBUTE));
+        // A handler that serves untrusted content (a message part) sets a stricter, sandboxing CSP; keep it.
         String handlerCsp = ctx.res().getHeader("Content-Security-Policy");
         boolean sandboxed = handlerCsp != null && handlerCsp.startsWith("default-src 'none'") && handlerCsp.contains("sandbox");
-        SecurityHeaders.ALL.forEach((name, value) -> {
+        SecurityHeaders.forResponse(webApp).forEach((name, value) -> {
             if (!(sandboxed && name.equals("Content-Security-Policy"))) {
                 ctx.header(name, value);
             }

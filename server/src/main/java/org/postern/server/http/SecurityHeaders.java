@@ -3,12 +3,45 @@ package org.postern.server.http;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The headers every HTTPS response carries, whatever produced it. */
+/**
+ * The headers every HTTPS response carries, whatever produced it. The web app's own files get
+ * {@link #WEB_APP} instead: the same set with the app's stricter CSP and revalidated caching.
+ */
 public final class SecurityHeaders {
     /** Header name to value, in a stable order. */
     public static final Map<String, String> ALL = headers();
 
+    /**
+     * The web app's CSP: only our own scripts, styles and API; images also from data: and blob:
+     * URLs the app makes itself (the TOTP QR code); frames only our own (the sanitised message
+     * view); never framed by anyone. No 'unsafe-inline', no 'unsafe-eval'.
+     */
+    public static final String WEB_APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; "
+            + "base-uri 'none'; form-action 'self'";
+
+    /** The headers of the web app's static files. */
+    public static final Map<String, String> WEB_APP = webApp();
+
+    /** A request attribute: set (to true) by a handler that serves the web app's files. */
+    public static final String WEB_APP_ATTRIBUTE = "postern.web-app";
+
     private SecurityHeaders() {}
+
+    /** The set for a response: {@link #WEB_APP} when its handler marked it as the app's, else {@link #ALL}. */
+    public static Map<String, String> forResponse(boolean webApp) {
+        return webApp ? WEB_APP : ALL;
+    }
+
+    private static Map<String, String> webApp() {
+        Map<String, String> h = new LinkedHashMap<>(ALL);
+        h.put("Content-Security-Policy", WEB_APP_CSP);
+        // The files are the same for everyone; revalidated on every use (see WebApp).
+        h.put("Cache-Control", "no-cache");
+        h.put("Cross-Origin-Opener-Policy", "same-origin");
+        h.put("Cross-Origin-Resource-Policy", "same-origin");
+        return java.util.Collections.unmodifiableMap(h);
+    }
 
     private static Map<String, String> headers() {
         Map<String, String> h = new LinkedHashMap<>();

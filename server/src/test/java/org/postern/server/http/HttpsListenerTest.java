@@ -57,6 +57,7 @@ class HttpsListenerTest {
                 throw new IllegalStateException("database at /var/lib/secret exploded for alice@example.org");
             });
             routes.post("/echo", ctx -> ctx.result(ctx.body()));
+            org.postern.server.http.web.WebApp.load().register(routes);
         });
         port = listener.start();
 
@@ -93,6 +94,44 @@ class HttpsListenerTest {
                 assertThat(response.headers().allValues(name)).as(name).containsExactly(value));
         assertThat(response.headers().firstValue("Server")).isEmpty();
         assertThat(response.headers().firstValue("X-Powered-By")).isEmpty();
+    }
+
+    private static void assertHeaders(HttpResponse<?> response, java.util.Map<String, String> expected) {
+        expected.forEach((name, value) -> assertThat(response.headers().allValues(name)).as(name).containsExactly(value));
+    }
+
+    @Test
+    void theWebAppIsServedWithItsOwnCspAndRevalidatedCaching() throws Exception {
+        HttpResponse<String> index = get("/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(index.body()).contains("<script type=\"module\" src=\"/web/js/main.js\"></script>");
+        assertHeaders(index, SecurityHeaders.WEB_APP);
+
+        HttpResponse<String> script = get("/web/js/main.js");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
+        assertHeaders(script, SecurityHeaders.WEB_APP);
+        String etag = script.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = send(HttpRequest.newBuilder(uri("/web/js/main.js")).header("If-None-Match", etag).GET());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertHeaders(again, SecurityHeaders.WEB_APP);
+
+        // The API and everything else keep the API's headers.
+        assertSecurityHeaders(get("/health"));
+    }
+
+    @Test
+    void onlyTheManifestsFilesAreServed() throws Exception {
+        for (String path : new String[] {"/web/", "/web/js/", "/web/MANIFEST", "/web/../pom.xml", "/web/%2e%2e/pom.xml",
+                "/web/js/../index.html", "/web/js/%2e%2e/index.html", "/index.html", "/web/js/main.js.map",
+                "/web//js/main.js", "/WEB/js/main.js"}) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isIn(400, 404);
+            assertThat(r.body()).as(path).doesNotContain("import ").doesNotContain("<html");
+            assertSecurityHeaders(r);
+        }
     }
 
     @Test

@@ -173,7 +173,9 @@ public final class IdentityApi {
 
     private void beginTotp(Context ctx) {
         TotpSetup setup = identity.mfa().begin(auth.principalAnyLevel(ctx), ApiAuth.client(ctx));
-        ApiJson.send(ctx, 200, ApiJson.object().put("secret", setup.secretBase32()).put("otpauth_uri", setup.otpauthUri()));
+        // The QR code is drawn here (zxing), never by a third-party service: it holds the secret.
+        ApiJson.send(ctx, 200, ApiJson.object().put("secret", setup.secretBase32()).put("otpauth_uri", setup.otpauthUri())
+                .put("qr_svg", QrCode.svg(setup.otpauthUri())));
     }
 
     private void confirmTotp(Context ctx) {
