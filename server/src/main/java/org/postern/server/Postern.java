@@ -27,6 +27,7 @@ import org.postern.mail.message.MessageReader;
 import org.postern.mail.message.MessageWriter;
 import org.postern.mail.message.SummaryCodec;
 import org.postern.mail.message.SummaryParser;
+import org.postern.mta.outbound.OutboundQueue;
 import org.postern.server.config.Config;
 import org.postern.server.config.IdentityConfig;
 import org.postern.server.keys.AuditChainKey;
@@ -63,6 +64,7 @@ public final class Postern implements AutoCloseable {
     private final MessageReader reader;
     private final LocalDelivery localDelivery;
     private final Mailboxes mailboxes;
+    private final OutboundQueue outboundQueue;
     private final FileSigningKeys signingKeys;
     private final Identity identity;
     private final Clock clock = Clock.systemUTC();
@@ -111,6 +113,7 @@ public final class Postern implements AutoCloseable {
             this.reader = new MessageReader(store, blobs, summaries);
             this.localDelivery = new LocalDelivery(store, policy, writer);
             this.mailboxes = new Mailboxes(store, policy, writer, reader, clock);
+            this.outboundQueue = new OutboundQueue(store, blobs, policy, clock, config.outbound().maxQueueTime());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -161,6 +164,11 @@ public final class Postern implements AutoCloseable {
     /** A signed-in user's own mailboxes, for IMAP. */
     public Mailboxes mailboxes() {
         return mailboxes;
+    }
+
+    /** Mail waiting for remote delivery: enqueue (through Intake), inspection and control. */
+    public OutboundQueue outboundQueue() {
+        return outboundQueue;
     }
 
     public LocalDelivery localDelivery() {

@@ -12,6 +12,7 @@ import org.postern.model.DomainName;
 import org.postern.mta.checks.DnsResolver;
 import org.postern.mta.checks.SenderAuthentication;
 import org.postern.mta.intake.Intake;
+import org.postern.mta.outbound.OutboundDelivery;
 import org.postern.imap.ImapAuthenticator;
 import org.postern.imap.ImapContext;
 import org.postern.imap.ImapServer;
@@ -45,12 +46,14 @@ public final class Server implements AutoCloseable {
     private final ImapServer imaps;
     private final SubmissionServer submission;
     private final SubmissionServer submissions;
+    private final OutboundDelivery outbound;
     private final Map<String, Integer> ports;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Server(ServerLock lock, Postern postern, PortsFile portsFile, HttpsListener https, InboundSmtpServer smtp,
             ImapServer imap, ImapServer imaps, SubmissionServer submission, SubmissionServer submissions,
-            Map<String, Integer> ports) {
+            OutboundDelivery outbound, Map<String, Integer> ports) {
+        this.outbound = outbound;
         this.lock = lock;
         this.postern = postern;
         this.portsFile = portsFile;
@@ -73,6 +76,7 @@ public final class Server implements AutoCloseable {
         ImapServer imaps = null;
         SubmissionServer submission = null;
         SubmissionServer submissions = null;
+        OutboundDelivery outbound = null;
         try {
             postern = Postern.open(config);
             org.postern.server.keys.KeyBackupState.warnIfActiveKeyUncovered(postern.masterKeys());
@@ -81,8 +85,12 @@ public final class Server implements AutoCloseable {
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
-                    routes -> Api.register(routes, p.identity(), p.directory()));
-            InboundContext inbound = inboundContext(config, p, tls);
+                    routes -> Api.register(routes, p.identity(), p.directory(), p.outboundQueue()));
+            DnsResolver dns = DnsResolver.create(DnsResolver.Settings.defaults(
+                    config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
+            InboundContext inbound = inboundContext(config, p, tls, dns);
+            outbound = new OutboundDelivery(p.store(), p.policy(), p.outboundQueue(), inbound.intake(), dns,
+                    config.outbound(), inbound.spoolDir(), p.clock());
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),
                     config.submission(), p.directory(), inbound.intake(), p.identity().protocols(), p.identity().audit(),
@@ -102,11 +110,16 @@ public final class Server implements AutoCloseable {
             ports.put("imap", imap.start());
             ports.put("imaps", imaps.start());
             ports.put("http", https.start());
+            outbound.start();
             portsFile.write(ports);
             LOG.info("event=server.started backend={} hostname={} tls_sha256={}", postern.store().backendName(),
                     config.hostname(), tls.fingerprintSha256());
-            return new Server(lock, postern, portsFile, https, smtp, imap, imaps, submission, submissions, ports);
+            return new Server(lock, postern, portsFile, https, smtp, imap, imaps, submission, submissions, outbound,
+                    ports);
         } catch (RuntimeException | IOException e) {
+            if (outbound != null) {
+                outbound.close();
+            }
             if (submission != null) {
                 submission.close();
             }
@@ -133,7 +146,8 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static InboundContext inboundContext(Config config, Postern p, TlsMaterial tls) throws IOException {
+    private static InboundContext inboundContext(Config config, Postern p, TlsMaterial tls, DnsResolver dns)
+            throws IOException {
         Path spool = config.dataDir().resolve("spool");
         OwnerOnlyFiles.createPrivateDirectory(spool);
         // Whatever a crash left here was never acknowledged and its key is gone: unreadable, so drop it.
@@ -142,14 +156,13 @@ public final class Server implements AutoCloseable {
                 Files.deleteIfExists(f);
             }
         }
-        List<InetSocketAddress> dns = config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers();
         Map<DomainName, SenderAuthentication.Mode> modes = new LinkedHashMap<>();
         config.dmarcMonitorDomains().forEach(d -> modes.put(DomainName.parse(d), SenderAuthentication.Mode.MONITOR));
         SenderAuthentication checks = new SenderAuthentication(
                 SenderAuthentication.Settings.enforcing(config.hostname()).withRecipientDomainModes(modes),
-                DnsResolver.create(DnsResolver.Settings.defaults(dns)));
+                dns);
         return InboundContext.create(config.hostname(), config.smtp(), config.maxMessageBytes(), p.directory(),
-                new Intake(p.localDelivery(), p.clock()), checks,
+                new Intake(p.localDelivery(), p.outboundQueue(), p.clock()), checks,
                 Optional.of(new InboundContext.Tls(tls.sslContext(), tls.sslParameters())), spool, p.clock());
     }
 
@@ -170,6 +183,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         try {
             smtp.close();
+            outbound.close();
             submission.close();
             submissions.close();
             imap.close();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.imap.ImapSettings;
+import org.postern.mta.outbound.OutboundSettings;
 import org.postern.smtp.SmtpSettings;
 import org.postern.smtp.SubmissionSettings;
 
@@ -51,7 +52,8 @@ public record Config(
         Set<String> dmarcMonitorDomains,
         IdentityConfig identity,
         ImapSettings imap,
-        SubmissionSettings submission) {
+        SubmissionSettings submission,
+        OutboundSettings outbound) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -72,6 +74,7 @@ public record Config(
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(imap, "imap");
         Objects.requireNonNull(submission, "submission");
+        Objects.requireNonNull(outbound, "outbound");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -125,6 +128,7 @@ public record Config(
                 + ", dmarcMonitorDomains=" + dmarcMonitorDomains
                 + ", imap=" + imap
                 + ", submission=" + submission
+                + ", outbound=" + outbound
                 + "]";
     }
 }

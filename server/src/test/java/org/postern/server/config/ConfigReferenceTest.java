@@ -37,7 +37,10 @@ class ConfigReferenceTest {
                 "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers",
                 "dmarc_monitor_domains", "unsafe_imap_plaintext_login_on_loopback", "submission_max_message_bytes",
                 "submission_max_recipients", "submission_messages_per_hour", "mail_quota_bytes",
-                "imap_idle_keepalive")
-                .hasSize(45);
+                "imap_idle_keepalive", "outbound_transport", "outbound_tls_required_domains",
+                "outbound_max_queue_time", "outbound_delay_notice_after", "outbound_retry_base", "outbound_retry_max",
+                "outbound_workers", "outbound_connections_per_domain", "outbound_connect_timeout",
+                "outbound_command_timeout")
+                .hasSize(55);
     }
 }
