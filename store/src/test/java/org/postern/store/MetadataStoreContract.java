@@ -932,6 +932,8 @@ public interface MetadataStoreContract {
         });
         assertThat(tx((Repositories r) -> r.outboundQueue().list(tenantScope(w.a().id()), 500)))
                 .extracting(QueuedMessage::id).contains(m.id());
+        assertThat(tx((Repositories r) -> r.outboundQueue().blobIds(userScope(w.a1())))).containsExactly(m.blobId());
+        assertThat(tx((Repositories r) -> r.outboundQueue().blobIds(userScope(w.a2())))).isEmpty();
     }
 
     @Test

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.model.Role;
 import org.postern.mta.checks.LoopbackDns;
+import org.postern.server.e2e.ApiClient.Response;
 
 /**
  * Outbound delivery between real servers on loopback: submission on a first Postern (587, Python
@@ -33,6 +35,7 @@ class OutboundE2ETest {
     private static final String ALICE = "alice@example.test";
     private static final String BOB = "bob@example.test";
     private static final String RITA = "rita@remote.test";
+    private static final String ROOT = "root@example.test";
     private static final String PASSWORD = "correct horse battery staple";
     private static final Path RECEIVER = Launcher.REPO.resolve("server/src/test/resources/e2e/smtp_receiver.py");
 
@@ -47,6 +50,7 @@ class OutboundE2ETest {
     static Process flaky;
     static Path flakyDir;
     static int downPort;
+    static int stuckPort;
     static final List<Process> extra = new ArrayList<>();
 
     @BeforeAll
@@ -63,15 +67,17 @@ class OutboundE2ETest {
         flaky = receiverProcess(0, flakyDir);
         int flakyPort = listeningPort(flaky);
         downPort = freePort();
+        stuckPort = freePort();
 
         sender = new Launcher(tmp.resolve("sender"))
                 .env("POSTERN_DNS_SERVERS", dns.serverSpec())
                 .env("POSTERN_OUTBOUND_TRANSPORT", "remote.test=127.0.0.1:" + receiverServer.smtpPort()
-                        + ",flaky.test=127.0.0.1:" + flakyPort + ",down.test=[127.0.0.1]:" + downPort)
+                        + ",flaky.test=127.0.0.1:" + flakyPort + ",down.test=[127.0.0.1]:" + downPort
+                        + ",stuck.test=127.0.0.1:" + stuckPort)
                 .env("POSTERN_OUTBOUND_RETRY_BASE", "1s")
                 .env("POSTERN_OUTBOUND_RETRY_MAX", "2s");
         try (Deployment d = Deployment.open(sender.dataDir())) {
-            d.domain("example.test").user(ALICE).user(BOB);
+            d.domain("example.test").user(ALICE).user(BOB).user(ROOT, Role.SERVER_ADMIN);
         }
         senderServer = RunningServer.start(sender, "mail.example.test");
     }
@@ -244,6 +250,62 @@ class OutboundE2ETest {
             assertThat(relay.code()).as(relay.toString()).isEqualTo(554);
             assertThat(relay.enhanced()).isEqualTo("5.7.1");
         }
+    }
+
+    @Test
+    void theQueueIsListedShownRetriedAndDeletedByTheCliAndTheAdminApi() throws Exception {
+        send(List.of("held@stuck.test"), "held in the queue");
+        await(Duration.ofSeconds(60), () -> assertThat(queueList()).contains("held@stuck.test").contains("DEFERRED"));
+        String line = queueList().lines().filter(l -> l.contains("held@stuck.test")).findFirst().orElseThrow();
+        String id = line.split("\t")[0].replace("id=", "").strip();
+        Launcher.Result show = sender.run("queue", "show", id);
+        ok(show);
+        assertThat(show.out()).contains("queue id " + id).contains("held@stuck.test").contains("DEFERRED")
+                .contains("connect");
+        assertThat(sender.run("queue", "show", "not-a-uuid").exitCode()).isNotZero();
+
+        ApiClient api = new ApiClient(senderServer.port("http"));
+        // A plain user is not a server admin.
+        Response user = api.post("/api/v1/auth/sign-in", null, java.util.Map.of("login", BOB, "password", PASSWORD));
+        assertThat(api.get("/api/v1/admin/queue", user.text("access_token")).status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/admin/queue", null).status()).isEqualTo(401);
+        String admin = adminToken(api);
+        Response list = api.get("/api/v1/admin/queue", admin);
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        assertThat(list.raw()).contains(id).contains("held@stuck.test").contains(ALICE);
+        Response one = api.get("/api/v1/admin/queue/" + id, admin);
+        assertThat(one.status()).as(one.toString()).isEqualTo(200);
+        assertThat(one.body().get("recipients").get(0).get("state").asText()).isEqualTo("deferred");
+        assertThat(one.body().get("recipients").get(0).get("attempts").asInt()).isPositive();
+        assertThat(api.get("/api/v1/admin/queue/not-an-id", admin).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/admin/queue/" + java.util.UUID.randomUUID(), admin).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/admin/queue?limit=0", admin).status()).isEqualTo(400);
+
+        int attempts = one.body().get("recipients").get(0).get("attempts").asInt();
+        Response retry = api.post("/api/v1/admin/queue/" + id + "/retry", admin, java.util.Map.of());
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(204);
+        await(Duration.ofSeconds(30), () -> assertThat(api.get("/api/v1/admin/queue/" + id, admin).body()
+                .get("recipients").get(0).get("attempts").asInt()).isGreaterThan(attempts));
+        ok(sender.run("queue", "retry", id));
+
+        Response deleted = api.delete("/api/v1/admin/queue/" + id, admin);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+        assertThat(api.get("/api/v1/admin/queue/" + id, admin).status()).isEqualTo(404);
+        assertThat(sender.run("queue", "delete", id).exitCode()).isNotZero();
+        assertThat(queueList()).doesNotContain("held@stuck.test");
+        // The log names the recipient only as ***@domain.
+        assertThat(senderServer.output()).doesNotContain("held@stuck.test").contains("***@stuck.test");
+    }
+
+    /** A server admin's full session: sign in, enrol TOTP, confirm. */
+    private static String adminToken(ApiClient api) throws Exception {
+        Response signIn = api.post("/api/v1/auth/sign-in", null, java.util.Map.of("login", ROOT, "password", PASSWORD));
+        String limited = signIn.text("access_token");
+        Response setup = api.post("/api/v1/auth/mfa/totp", limited, java.util.Map.of());
+        Authenticator phone = new Authenticator(setup.text("secret"));
+        Response confirmed = api.post("/api/v1/auth/mfa/totp/confirm", limited, java.util.Map.of("code", phone.now()));
+        assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
+        return confirmed.body().get("tokens").get("access_token").asText();
     }
 
     private static String queueList() {

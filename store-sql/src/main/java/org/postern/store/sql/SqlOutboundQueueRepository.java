@@ -185,6 +185,15 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     }
 
     @Override
+    public List<BlobId> blobIds(Scope scope) {
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(h -> h.createQuery("SELECT blob_id FROM outbound_messages WHERE 1 = 1" + f.sql())
+                .bindMap(f.params())
+                .map((rs, ctx) -> BlobId.parse(rs.getString("blob_id")))
+                .list());
+    }
+
+    @Override
     public Optional<QueuedMessage> delete(Scope scope, UUID messageId) {
         Optional<QueuedMessage> found = message(scope, messageId);
         found.ifPresent(m -> sql(h -> {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.postern.access.Scope;
+import org.postern.model.BlobId;
 
 /**
  * The persistent outbound queue: messages for remote recipients and each recipient's delivery
@@ -39,6 +40,9 @@ public interface OutboundQueueRepository {
 
     /** Makes every pending recipient of the message due at {@code now} and drops their leases. @return false if not found */
     boolean retryNow(Scope scope, UUID messageId, Instant now);
+
+    /** The blobs of every queued message in scope, for the store verifier (which counts unreferenced blobs). */
+    List<BlobId> blobIds(Scope scope);
 
     /** Removes the message and its recipients. @return the removed message (its blob is the caller's to delete) */
     Optional<QueuedMessage> delete(Scope scope, UUID messageId);
