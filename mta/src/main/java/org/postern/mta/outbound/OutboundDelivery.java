@@ -57,6 +57,8 @@ public final class OutboundDelivery implements AutoCloseable {
     private final Intake intake;
     private final OutboundSettings settings;
     private final RouteResolver routes;
+    private final DnsResolver dns;
+    private final MtaSts mtaSts;
     private final Clock clock;
     private final Scope scope;
     private final Backoff backoff;
@@ -71,6 +73,14 @@ public final class OutboundDelivery implements AutoCloseable {
 
     public OutboundDelivery(MetadataStore store, AccessPolicy policy, OutboundQueue queue, Intake intake,
             DnsResolver dns, OutboundSettings settings, java.nio.file.Path spoolDir, Clock clock) {
+        this(store, policy, queue, intake, dns, MtaSts.standard(settings.connectTimeout(), clock), settings, spoolDir,
+                clock);
+    }
+
+    OutboundDelivery(MetadataStore store, AccessPolicy policy, OutboundQueue queue, Intake intake, DnsResolver dns,
+            MtaSts mtaSts, OutboundSettings settings, java.nio.file.Path spoolDir, Clock clock) {
+        this.dns = dns;
+        this.mtaSts = mtaSts;
         this.store = store;
         this.queue = queue;
         this.intake = intake;
@@ -164,6 +174,7 @@ public final class OutboundDelivery implements AutoCloseable {
         private final Map<java.util.UUID, List<QueuedRecipient>> byMessage = new LinkedHashMap<>();
         private SmtpClient client;
         private Route.Hop connectedHop;
+        private boolean stsEnforced;
 
         DomainDelivery(String domain, List<QueuedRecipient> recipients) {
             this.domain = domain;
@@ -171,7 +182,7 @@ public final class OutboundDelivery implements AutoCloseable {
         }
 
         void run() {
-            Route route = routes.resolve(domain);
+            Route route = withPolicy(routes.resolve(domain));
             try {
                 for (var e : byMessage.entrySet()) {
                     Optional<QueuedMessage> message = store.inTransaction(tx -> tx.outboundQueue().message(scope, e.getKey()));
@@ -204,6 +215,25 @@ public final class OutboundDelivery implements AutoCloseable {
             record(m, outcomes);
         }
 
+        /**
+         * MTA-STS (RFC 8461) for MX routes: in enforce mode only MX hosts the policy names are
+         * used, over TLS with a verified certificate; testing and none change nothing.
+         * Operator overrides are the operator's word and skip it.
+         */
+        private Route withPolicy(Route route) {
+            if (!(route instanceof Route.Hops h) || settings.transport().containsKey(domain)) {
+                return route;
+            }
+            Optional<MtaStsPolicy> policy = mtaSts.policy(domain, dns.newSession());
+            if (policy.isEmpty() || policy.get().mode() != MtaStsPolicy.Mode.ENFORCE) {
+                return route;
+            }
+            stsEnforced = true;
+            List<Route.Hop> allowed = h.hops().stream().filter(hop -> policy.get().allows(hop.host())).toList();
+            return allowed.isEmpty() ? new Route.TryLater("no MX host matches the domain's MTA-STS policy")
+                    : new Route.Hops(allowed);
+        }
+
         private static String status(Route.Undeliverable u) {
             return u.reason().contains("null MX") ? "5.1.10" : "5.1.2";
         }
@@ -211,7 +241,7 @@ public final class OutboundDelivery implements AutoCloseable {
         private Map<QueuedRecipient, Outcome> send(QueuedMessage m, List<QueuedRecipient> recipients, Route.Hops h) {
             Map<QueuedRecipient, Outcome> outcomes = new LinkedHashMap<>();
             String lastError = "no address to connect to";
-            boolean tlsRequired = settings.tlsRequiredDomains().contains(domain);
+            boolean tlsRequired = stsEnforced || settings.tlsRequiredDomains().contains(domain);
             for (int attempt = 0; attempt < 2; attempt++) {
                 if (client == null && !connect(h, tlsRequired)) {
                     lastError = "could not connect to any host for the domain";

@@ -13,7 +13,9 @@
  * where control characters are flattened so nothing can become a header or a MIME boundary).
  * Data the server sends behind its STARTTLS reply ends the session. Opportunistic TLS does not
  * check certificates; a destination listed as TLS-required gets STARTTLS with certificate and
- * host-name verification or nothing. DNS answers go through the bounded resolver, and addresses
+ * host-name verification or nothing, as does one whose MTA-STS policy says enforce. The MTA-STS
+ * policy host is untrusted too: fetched over HTTPS with a verified certificate, no redirects,
+ * bounded headers and body, timeouts, and parsed strictly. DNS answers go through the bounded resolver, and addresses
  * from DNS that are loopback, link-local, multicast or unspecified are never connected to. The
  * queued content is a blob under the sender's data key, decrypted only while it is sent or while
  * its header section is copied into a DSN (never its body). Queue rows are reached through
