@@ -34,6 +34,7 @@ import org.postern.server.keys.AuditChainKey;
 import org.postern.server.keys.FileSigningKeys;
 import org.postern.server.keys.KeyRotation;
 import org.postern.server.keys.MasterKeys;
+import org.postern.server.keys.RelayCredentialsFile;
 import org.postern.server.keys.SealedFile;
 import org.postern.server.keys.TokenSigningKey;
 import org.postern.server.tls.TlsMaterial;
@@ -179,6 +180,11 @@ public final class Postern implements AutoCloseable {
         return clock;
     }
 
+    /** {@code <data-dir>/keys}: the master key ring and the files sealed under it. */
+    public Path keysDir() {
+        return config.dataDir().resolve(KEYS_DIR);
+    }
+
     public MasterKeys masterKeys() {
         return masterKeys;
     }
@@ -198,7 +204,8 @@ public final class Postern implements AutoCloseable {
                 new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(TokenSigningKey.PREVIOUS_FILE_NAME),
                         TokenSigningKey.PURPOSE),
                 new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(AuditChainKey.FILE_NAME), AuditChainKey.PURPOSE),
-                new SealedFile(TlsMaterial.sealedKeyFile(config.dataDir()), TlsMaterial.SEALED_KEY_PURPOSE));
+                new SealedFile(TlsMaterial.sealedKeyFile(config.dataDir()), TlsMaterial.SEALED_KEY_PURPOSE),
+                new SealedFile(keysDir().resolve(RelayCredentialsFile.FILE_NAME), RelayCredentialsFile.PURPOSE));
     }
 
     public KeyRotation keyRotation() {

@@ -13,6 +13,9 @@ import org.postern.mta.checks.DnsResolver;
 import org.postern.mta.checks.SenderAuthentication;
 import org.postern.mta.intake.Intake;
 import org.postern.mta.outbound.OutboundDelivery;
+import org.postern.mta.outbound.Relay;
+import org.postern.server.keys.RelayCredentialsFile;
+import org.postern.server.tls.RelayTrust;
 import org.postern.imap.ImapAuthenticator;
 import org.postern.imap.ImapContext;
 import org.postern.imap.ImapServer;
@@ -89,8 +92,11 @@ public final class Server implements AutoCloseable {
             DnsResolver dns = DnsResolver.create(DnsResolver.Settings.defaults(
                     config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
             InboundContext inbound = inboundContext(config, p, tls, dns);
+            Optional<Relay> relay = config.outbound().relay().map(hop -> new Relay(hop,
+                    RelayTrust.load(config.outbound().relayCa()),
+                    RelayCredentialsFile.supplier(p.keysDir(), p.masterKeys()::get)));
             outbound = new OutboundDelivery(p.store(), p.policy(), p.outboundQueue(), inbound.intake(), dns,
-                    config.outbound(), inbound.spoolDir(), p.clock());
+                    config.outbound(), relay, inbound.spoolDir(), p.clock());
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),
                     config.submission(), p.directory(), inbound.intake(), p.identity().protocols(), p.identity().audit(),

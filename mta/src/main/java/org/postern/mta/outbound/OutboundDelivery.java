@@ -59,6 +59,7 @@ public final class OutboundDelivery implements AutoCloseable {
     private final RouteResolver routes;
     private final DnsResolver dns;
     private final MtaSts mtaSts;
+    private final Optional<Relay> relay;
     private final Clock clock;
     private final Scope scope;
     private final Backoff backoff;
@@ -72,20 +73,22 @@ public final class OutboundDelivery implements AutoCloseable {
     private Thread scheduler;
 
     public OutboundDelivery(MetadataStore store, AccessPolicy policy, OutboundQueue queue, Intake intake,
-            DnsResolver dns, OutboundSettings settings, java.nio.file.Path spoolDir, Clock clock) {
-        this(store, policy, queue, intake, dns, MtaSts.standard(settings.connectTimeout(), clock), settings, spoolDir,
-                clock);
+            DnsResolver dns, OutboundSettings settings, Optional<Relay> relay, java.nio.file.Path spoolDir,
+            Clock clock) {
+        this(store, policy, queue, intake, dns, MtaSts.standard(settings.connectTimeout(), clock), settings, relay,
+                spoolDir, clock);
     }
 
     OutboundDelivery(MetadataStore store, AccessPolicy policy, OutboundQueue queue, Intake intake, DnsResolver dns,
-            MtaSts mtaSts, OutboundSettings settings, java.nio.file.Path spoolDir, Clock clock) {
+            MtaSts mtaSts, OutboundSettings settings, Optional<Relay> relay, java.nio.file.Path spoolDir, Clock clock) {
+        this.relay = relay;
         this.dns = dns;
         this.mtaSts = mtaSts;
         this.store = store;
         this.queue = queue;
         this.intake = intake;
         this.settings = settings;
-        this.routes = new RouteResolver(dns, settings.transport());
+        this.routes = new RouteResolver(dns, settings.transport(), relay.map(Relay::hop));
         this.clock = clock;
         this.scope = policy.scopeFor(WORKER);
         this.backoff = new Backoff(settings.retryBase(), settings.retryMax());
@@ -221,7 +224,7 @@ public final class OutboundDelivery implements AutoCloseable {
          * Operator overrides are the operator's word and skip it.
          */
         private Route withPolicy(Route route) {
-            if (!(route instanceof Route.Hops h) || settings.transport().containsKey(domain)) {
+            if (!(route instanceof Route.Hops h) || settings.transport().containsKey(domain) || viaRelay()) {
                 return route;
             }
             Optional<MtaStsPolicy> policy = mtaSts.policy(domain, dns.newSession());
@@ -234,6 +237,11 @@ public final class OutboundDelivery implements AutoCloseable {
                     : new Route.Hops(allowed);
         }
 
+        /** True when this domain goes to the smarthost (no override of its own). */
+        private boolean viaRelay() {
+            return relay.isPresent() && !settings.transport().containsKey(domain);
+        }
+
         private static String status(Route.Undeliverable u) {
             return u.reason().contains("null MX") ? "5.1.10" : "5.1.2";
         }
@@ -241,7 +249,7 @@ public final class OutboundDelivery implements AutoCloseable {
         private Map<QueuedRecipient, Outcome> send(QueuedMessage m, List<QueuedRecipient> recipients, Route.Hops h) {
             Map<QueuedRecipient, Outcome> outcomes = new LinkedHashMap<>();
             String lastError = "no address to connect to";
-            boolean tlsRequired = stsEnforced || settings.tlsRequiredDomains().contains(domain);
+            boolean tlsRequired = stsEnforced || viaRelay() || settings.tlsRequiredDomains().contains(domain);
             for (int attempt = 0; attempt < 2; attempt++) {
                 if (client == null && !connect(h, tlsRequired)) {
                     lastError = "could not connect to any host for the domain";
@@ -302,6 +310,12 @@ public final class OutboundDelivery implements AutoCloseable {
         }
 
         private SmtpClient open(Route.Hop hop, SmtpClient.TlsMode mode) throws IOException {
+            if (viaRelay()) {
+                // The smarthost: always verified TLS (never the clear fallback), and our credentials if set.
+                return SmtpClient.open(hop.address(), hop.host(), settings.heloName(), SmtpClient.TlsMode.REQUIRED_VERIFIED,
+                        relay.get().trust(), relay.get().credentials().get(), settings.connectTimeout(),
+                        settings.commandTimeout(), settings.dataTimeout());
+            }
             return SmtpClient.open(hop.address(), hop.host(), settings.heloName(), mode, settings.connectTimeout(),
                     settings.commandTimeout(), settings.dataTimeout());
         }

@@ -3,6 +3,7 @@ package org.postern.mta.outbound;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,11 +23,13 @@ import java.util.Set;
  * @param dataTimeout the reply after the final dot
  * @param pollInterval how often the queue is checked for due recipients when idle
  * @param leaseTime how long a claimed recipient is held for one worker before another may take it
+ * @param relay the smarthost for every domain without an override, if any
+ * @param relayCa a PEM file of certificates to trust for the smarthost instead of the JDK's roots
  */
 public record OutboundSettings(String heloName, Duration maxQueueTime, Duration delayNoticeAfter, Duration retryBase,
         Duration retryMax, Map<String, NextHop> transport, Set<String> tlsRequiredDomains, int workers,
         int perDestination, Duration connectTimeout, Duration commandTimeout, Duration dataTimeout,
-        Duration pollInterval, Duration leaseTime) {
+        Duration pollInterval, Duration leaseTime, Optional<NextHop> relay, Optional<java.nio.file.Path> relayCa) {
 
     public OutboundSettings {
         Objects.requireNonNull(heloName, "heloName");
@@ -40,6 +43,8 @@ public record OutboundSettings(String heloName, Duration maxQueueTime, Duration 
         positive(pollInterval, "pollInterval");
         positive(leaseTime, "leaseTime");
         transport = Map.copyOf(transport);
+        Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(relayCa, "relayCa");
         tlsRequiredDomains = Set.copyOf(tlsRequiredDomains);
         if (workers < 1 || perDestination < 1) {
             throw new IllegalArgumentException("workers and perDestination must be at least 1");
@@ -53,7 +58,7 @@ public record OutboundSettings(String heloName, Duration maxQueueTime, Duration 
     public static OutboundSettings defaults(String heloName) {
         return new OutboundSettings(heloName, Duration.ofDays(5), Duration.ofHours(4), Duration.ofMinutes(5),
                 Duration.ofHours(1), Map.of(), Set.of(), 20, 4, Duration.ofSeconds(30), Duration.ofMinutes(5),
-                Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMinutes(30));
+                Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMinutes(30), Optional.empty(), Optional.empty());
     }
 
     private static void positive(Duration d, String name) {

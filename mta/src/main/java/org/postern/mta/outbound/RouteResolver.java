@@ -25,10 +25,17 @@ final class RouteResolver {
 
     private final DnsResolver dns;
     private final Map<String, NextHop> transport;
+    private final java.util.Optional<NextHop> relay;
 
     RouteResolver(DnsResolver dns, Map<String, NextHop> transport) {
+        this(dns, transport, java.util.Optional.empty());
+    }
+
+    /** @param relay the smarthost, used for every domain without an override */
+    RouteResolver(DnsResolver dns, Map<String, NextHop> transport, java.util.Optional<NextHop> relay) {
         this.dns = dns;
         this.transport = Map.copyOf(transport);
+        this.relay = relay;
     }
 
     Route resolve(String domain) {
@@ -36,6 +43,9 @@ final class RouteResolver {
         DnsSession session = dns.newSession();
         if (override != null) {
             return overrideHops(override, session);
+        }
+        if (relay.isPresent()) {
+            return overrideHops(relay.get(), session);
         }
         DnsAnswer mx = session.mx(domain);
         return switch (mx.status()) {

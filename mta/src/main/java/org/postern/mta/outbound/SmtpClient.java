@@ -102,6 +102,16 @@ final class SmtpClient implements AutoCloseable {
      */
     static SmtpClient open(InetSocketAddress address, String host, String heloName, TlsMode mode,
             Duration connectTimeout, Duration commandTimeout, Duration dataTimeout) throws IOException {
+        return open(address, host, heloName, mode, null, Optional.empty(), connectTimeout, commandTimeout, dataTimeout);
+    }
+
+    /**
+     * As above; {@code verifier} checks the certificate when TLS is required (null: the JDK's
+     * roots), and {@code credentials} sign in with AUTH PLAIN after TLS (a smarthost).
+     */
+    static SmtpClient open(InetSocketAddress address, String host, String heloName, TlsMode mode, SSLContext verifier,
+            Optional<RelayCredentials> credentials, Duration connectTimeout, Duration commandTimeout,
+            Duration dataTimeout) throws IOException {
         SmtpClient c = new SmtpClient(host, commandTimeout, dataTimeout);
         Socket s = new Socket();
         try {
@@ -114,12 +124,15 @@ final class SmtpClient implements AutoCloseable {
             c.hello(heloName);
             if (mode != TlsMode.NONE) {
                 if (c.extensions.containsKey("STARTTLS")) {
-                    c.startTls(mode == TlsMode.REQUIRED_VERIFIED);
+                    c.startTls(mode == TlsMode.REQUIRED_VERIFIED, verifier);
                     c.hello(heloName);
                 } else if (mode == TlsMode.REQUIRED_VERIFIED) {
                     throw new SessionFailure("TLS is required for this destination and the server does not offer STARTTLS",
                             null);
                 }
+            }
+            if (credentials.isPresent()) {
+                c.authenticate(credentials.get());
             }
             return c;
         } catch (IOException | RuntimeException e) {
@@ -160,7 +173,36 @@ final class SmtpClient implements AutoCloseable {
         }
     }
 
-    private void startTls(boolean verify) throws IOException {
+    /** AUTH PLAIN (RFC 4616), only over TLS; the secret is wiped after use and never logged. */
+    private void authenticate(RelayCredentials credentials) throws IOException {
+        String auth = extensions.get("AUTH");
+        if (!tls || auth == null || !(" " + auth.toUpperCase(Locale.ROOT) + " ").contains(" PLAIN ")) {
+            throw new SessionFailure("the relay does not offer AUTH PLAIN over TLS", null);
+        }
+        java.nio.ByteBuffer password = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(credentials.password()));
+        byte[] login = credentials.login().getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[1 + login.length + 1 + password.remaining()];
+        System.arraycopy(login, 0, message, 1, login.length);
+        password.get(message, login.length + 2, password.remaining());
+        java.util.Arrays.fill(password.array(), (byte) 0);
+        byte[] encoded = java.util.Base64.getEncoder().encode(message);
+        java.util.Arrays.fill(message, (byte) 0);
+        try {
+            out.write("AUTH PLAIN ".getBytes(StandardCharsets.US_ASCII));
+            out.write(encoded);
+            out.write('\r');
+            out.write('\n');
+            out.flush();
+        } finally {
+            java.util.Arrays.fill(encoded, (byte) 0);
+        }
+        RemoteReply r = reply(commandTimeout);
+        if (r.code() != 235) {
+            throw new SessionFailure("the relay refused our credentials", r);
+        }
+    }
+
+    private void startTls(boolean verify, SSLContext verifier) throws IOException {
         RemoteReply r = command("STARTTLS", commandTimeout);
         if (r.code() != 220) {
             throw new SessionFailure("STARTTLS refused", r);
@@ -169,7 +211,7 @@ final class SmtpClient implements AutoCloseable {
         if (in.available() > 0) {
             throw new SessionFailure("server sent data behind its STARTTLS reply", null);
         }
-        SSLContext context = verify ? verifyingContext() : OPPORTUNISTIC;
+        SSLContext context = verify ? (verifier != null ? verifier : verifyingContext()) : OPPORTUNISTIC;
         SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         SSLParameters params = ssl.getSSLParameters();

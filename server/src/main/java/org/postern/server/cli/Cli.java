@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
         description = "A security-first mail server.",
         subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, UserCommand.class,
                 AddressCommand.class, MailCommand.class, KeysCommand.class, StoreCommand.class, ConfigCommand.class,
-                InviteCommand.class, OutboxCommand.class, AuditLogCommand.class, QueueCommand.class})
+                InviteCommand.class, OutboxCommand.class, AuditLogCommand.class, QueueCommand.class,
+                RelayCommand.class})
 public final class Cli implements Runnable {
     @Mixin
     GlobalOptions global;

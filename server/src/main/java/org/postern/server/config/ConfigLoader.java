@@ -465,10 +465,29 @@ public final class ConfigLoader {
                 Duration.ofSeconds(1), Duration.ofMinutes(5), problems);
         Duration command = duration(s.get(ConfigReference.OUTBOUND_COMMAND_TIMEOUT), d.commandTimeout(),
                 Duration.ofSeconds(1), Duration.ofHours(1), problems);
+        Optional<NextHop> relay = Optional.empty();
+        Setting r = s.get(ConfigReference.OUTBOUND_RELAY);
+        if (r != null && !r.value().isBlank()) {
+            try {
+                relay = Optional.of(NextHop.parse(r.value()));
+            } catch (IllegalArgumentException e) {
+                problems.add(r.where() + ": " + r.key() + " must be host:port or [ipv6]:port (" + e.getMessage() + ")");
+            }
+        }
+        Optional<Path> relayCa = Optional.empty();
+        Setting ca = s.get(ConfigReference.OUTBOUND_RELAY_CA);
+        if (ca != null && !ca.value().isBlank()) {
+            Path p = Path.of(ca.value()).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                problems.add(ca.where() + ": " + ca.key() + " must name a readable PEM file");
+            } else {
+                relayCa = Optional.of(p);
+            }
+        }
         // Idle workers look at the queue at least as often as the shortest retry wait.
         Duration poll = retryBase.compareTo(d.pollInterval()) < 0 ? retryBase : d.pollInterval();
         return new OutboundSettings(d.heloName(), maxQueue, delayNotice, retryBase, retryMax, transport, tlsRequired,
-                workers, perDomain, connect, command, d.dataTimeout(), poll, d.leaseTime());
+                workers, perDomain, connect, command, d.dataTimeout(), poll, d.leaseTime(), relay, relayCa);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {

@@ -90,6 +90,8 @@ public final class ConfigReference {
     public static final String OUTBOUND_CONNECTIONS_PER_DOMAIN = "outbound_connections_per_domain";
     public static final String OUTBOUND_CONNECT_TIMEOUT = "outbound_connect_timeout";
     public static final String OUTBOUND_COMMAND_TIMEOUT = "outbound_command_timeout";
+    public static final String OUTBOUND_RELAY = "outbound_relay";
+    public static final String OUTBOUND_RELAY_CA = "outbound_relay_ca";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -184,6 +186,13 @@ public final class ConfigReference {
             new Entry(OUTBOUND_CONNECT_TIMEOUT, "30s", "Longest wait for a remote SMTP server to accept a connection (1s to 5m)."),
             new Entry(OUTBOUND_COMMAND_TIMEOUT, "5m",
                     "Longest wait for a remote SMTP server's reply to one command; 10 minutes after the data (1s to 1h)."),
+            new Entry(OUTBOUND_RELAY, "",
+                    "Smarthost (host:port or [ipv6]:port) for all outbound mail without a routing override; always "
+                            + "STARTTLS with a verified certificate; credentials set with ./postern relay set, stored sealed. "
+                            + "Empty: deliver directly by MX."),
+            new Entry(OUTBOUND_RELAY_CA, "",
+                    "PEM file of the certificates to trust for the smarthost instead of the system's roots (a private "
+                            + "relay's CA or its own certificate); empty for the system's roots."),
             new Entry(UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK, "false",
                     "For tests only: true lets IMAP clients on a loopback address log in without TLS (passwords in the clear). "
                             + "Never set it on a real server."));

@@ -40,7 +40,7 @@ class ConfigReferenceTest {
                 "imap_idle_keepalive", "outbound_transport", "outbound_tls_required_domains",
                 "outbound_max_queue_time", "outbound_delay_notice_after", "outbound_retry_base", "outbound_retry_max",
                 "outbound_workers", "outbound_connections_per_domain", "outbound_connect_timeout",
-                "outbound_command_timeout")
-                .hasSize(55);
+                "outbound_command_timeout", "outbound_relay", "outbound_relay_ca")
+                .hasSize(57);
     }
 }
