@@ -988,6 +988,11 @@ public interface MetadataStoreContract {
         // An expired lease can be claimed again (a node died mid-delivery).
         assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now.plusSeconds(301), "node-3",
                 now.plusSeconds(900), 10))).hasSize(1);
+        // Released leases (a single embedded server starting after a crash) can be claimed at once.
+        assertThat(tx((Repositories r) -> r.outboundQueue().releaseLeases(userScope(w.a2())))).isZero();
+        assertThat(tx((Repositories r) -> r.outboundQueue().releaseLeases(userScope(w.a1())))).isEqualTo(1);
+        assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now, "node-4",
+                now.plusSeconds(300), 10))).hasSize(1);
     }
 
     @Test

@@ -98,6 +98,13 @@ public final class OutboundDelivery implements AutoCloseable {
     }
 
     public void start() {
+        if (store.backendName().equals("sqlite")) {
+            // One server per embedded database (server.lock): any lease left is a crashed run's.
+            int released = store.inTransaction(tx -> tx.outboundQueue().releaseLeases(scope));
+            if (released > 0) {
+                LOG.info("event=outbound.leases_released recipients={}", released);
+            }
+        }
         running = true;
         scheduler = Thread.ofVirtual().name("outbound-scheduler").start(this::loop);
         LOG.info("event=outbound.started workers={} per_destination={} overrides={}", settings.workers(),

@@ -137,6 +137,15 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     }
 
     @Override
+    public int releaseLeases(Scope scope) {
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(h -> h.createUpdate("UPDATE outbound_recipients SET lease_owner = NULL, lease_until = NULL"
+                        + " WHERE lease_owner IS NOT NULL" + f.sql())
+                .bindMap(f.params())
+                .execute());
+    }
+
+    @Override
     public Optional<QueuedMessage> message(Scope scope, UUID messageId) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         return sql(h -> h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM outbound_messages WHERE id = :id" + f.sql())

@@ -31,6 +31,13 @@ public interface OutboundQueueRepository {
      */
     boolean recordAttempt(Scope scope, QueuedRecipient updated, String leaseOwner);
 
+    /**
+     * Drops every lease in scope, so the recipients can be claimed at once. Only for a process
+     * that knows no other holds leases (the single server of an embedded database, at start).
+     * @return how many leases were dropped
+     */
+    int releaseLeases(Scope scope);
+
     Optional<QueuedMessage> message(Scope scope, UUID messageId);
 
     List<QueuedRecipient> recipients(Scope scope, UUID messageId);
