@@ -152,18 +152,24 @@ public final class OutboundDelivery implements AutoCloseable {
             byDomain.computeIfAbsent(r.recipient().domain().ascii(), d -> new ArrayList<>()).add(r);
         }
         for (var e : byDomain.entrySet()) {
-            executor.submit(() -> deliverDomain(e.getKey(), e.getValue()));
+            executor.submit(() -> deliverDomain(e.getKey(), e.getValue(), now));
         }
         return due.size();
     }
 
-    private void deliverDomain(String domain, List<QueuedRecipient> recipients) {
+    private void deliverDomain(String domain, List<QueuedRecipient> recipients, Instant claimedAt) {
         Semaphore domainPermits = perDomain.computeIfAbsent(domain, d -> new Semaphore(settings.perDestination()));
         try {
             workerPermits.acquire();
             try {
                 domainPermits.acquire();
                 try {
+                    // Waited so long for a permit that the lease may run out mid-delivery: leave these
+                    // to be claimed afresh once it has, rather than risk sending them twice.
+                    if (clock.instant().isAfter(claimedAt.plus(settings.leaseTime().dividedBy(2)))) {
+                        LOG.info("event=outbound.claim_stale domain={} recipients={}", domain, recipients.size());
+                        return;
+                    }
                     new DomainDelivery(domain, recipients).run();
                 } finally {
                     domainPermits.release();
