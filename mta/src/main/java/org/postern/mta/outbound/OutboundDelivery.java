@@ -51,6 +51,7 @@ public final class OutboundDelivery implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int CLAIM_BATCH = 200;
     private static final long MAX_DSN_BYTES = 1024 * 1024;
+    private static final int MAX_TRACKED_DOMAINS = 10_000;
 
     private final MetadataStore store;
     private final OutboundQueue queue;
@@ -158,6 +159,11 @@ public final class OutboundDelivery implements AutoCloseable {
     }
 
     private void deliverDomain(String domain, List<QueuedRecipient> recipients, Instant claimedAt) {
+        if (perDomain.size() > MAX_TRACKED_DOMAINS) {
+            // Bounded memory: forget idle destinations (a racing worker may briefly get a fresh
+            // semaphore for one of them: one connection over the limit at worst, never unbounded).
+            perDomain.values().removeIf(sem -> sem.availablePermits() == settings.perDestination());
+        }
         Semaphore domainPermits = perDomain.computeIfAbsent(domain, d -> new Semaphore(settings.perDestination()));
         try {
             workerPermits.acquire();
