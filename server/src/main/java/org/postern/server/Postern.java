@@ -31,6 +31,7 @@ import org.postern.mail.message.MessageWriter;
 import org.postern.mail.message.SummaryCodec;
 import org.postern.mail.message.SummaryParser;
 import org.postern.mta.dkim.DkimKeys;
+import org.postern.mta.outbound.OutboundQueue;
 import org.postern.server.config.Config;
 import org.postern.server.config.IdentityConfig;
 import org.postern.server.config.MailApiConfig;
@@ -38,6 +39,7 @@ import org.postern.server.keys.AuditChainKey;
 import org.postern.server.keys.FileSigningKeys;
 import org.postern.server.keys.KeyRotation;
 import org.postern.server.keys.MasterKeys;
+import org.postern.server.keys.RelayCredentialsFile;
 import org.postern.server.keys.SealedFile;
 import org.postern.server.keys.TokenSigningKey;
 import org.postern.server.tls.TlsMaterial;
@@ -69,6 +71,7 @@ public final class Postern implements AutoCloseable {
     private final LocalDelivery localDelivery;
     private final Mailboxes mailboxes;
     private final Webmail webmail;
+    private final OutboundQueue outboundQueue;
     private final FileSigningKeys signingKeys;
     private final Identity identity;
     private final DkimKeys dkimKeys;
@@ -125,6 +128,7 @@ public final class Postern implements AutoCloseable {
                     m.renderMaxParts(), r.maxDepth(), r.maxTextBytes(), r.maxTotalTextBytes(),
                     Math.max(1, config.maxMessageBytes()))),
                     new Webmail.Limits(m.pageMax(), m.sortMaxMessages(), m.searchMaxScan(), m.searchMaxBodies()));
+            this.outboundQueue = new OutboundQueue(store, blobs, policy, clock, config.outbound().maxQueueTime());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -187,12 +191,22 @@ public final class Postern implements AutoCloseable {
         return webmail;
     }
 
+    /** Mail waiting for remote delivery: enqueue (through Intake), inspection and control. */
+    public OutboundQueue outboundQueue() {
+        return outboundQueue;
+    }
+
     public LocalDelivery localDelivery() {
         return localDelivery;
     }
 
     public Clock clock() {
         return clock;
+    }
+
+    /** {@code <data-dir>/keys}: the master key ring and the files sealed under it. */
+    public Path keysDir() {
+        return config.dataDir().resolve(KEYS_DIR);
     }
 
     public MasterKeys masterKeys() {
@@ -214,7 +228,8 @@ public final class Postern implements AutoCloseable {
                 new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(TokenSigningKey.PREVIOUS_FILE_NAME),
                         TokenSigningKey.PURPOSE),
                 new SealedFile(config.dataDir().resolve(KEYS_DIR).resolve(AuditChainKey.FILE_NAME), AuditChainKey.PURPOSE),
-                new SealedFile(TlsMaterial.sealedKeyFile(config.dataDir()), TlsMaterial.SEALED_KEY_PURPOSE));
+                new SealedFile(TlsMaterial.sealedKeyFile(config.dataDir()), TlsMaterial.SEALED_KEY_PURPOSE),
+                new SealedFile(keysDir().resolve(RelayCredentialsFile.FILE_NAME), RelayCredentialsFile.PURPOSE));
     }
 
     public KeyRotation keyRotation() {

@@ -12,6 +12,10 @@ import org.postern.model.DomainName;
 import org.postern.mta.checks.DnsResolver;
 import org.postern.mta.checks.SenderAuthentication;
 import org.postern.mta.intake.Intake;
+import org.postern.mta.outbound.OutboundDelivery;
+import org.postern.mta.outbound.Relay;
+import org.postern.server.keys.RelayCredentialsFile;
+import org.postern.server.tls.RelayTrust;
 import org.postern.imap.ImapAuthenticator;
 import org.postern.imap.ImapContext;
 import org.postern.imap.ImapServer;
@@ -50,12 +54,14 @@ public final class Server implements AutoCloseable {
     private final ImapServer imaps;
     private final SubmissionServer submission;
     private final SubmissionServer submissions;
+    private final OutboundDelivery outbound;
     private final Map<String, Integer> ports;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Server(ServerLock lock, Postern postern, PortsFile portsFile, HttpsListener https, InboundSmtpServer smtp,
             ImapServer imap, ImapServer imaps, SubmissionServer submission, SubmissionServer submissions,
-            Map<String, Integer> ports) {
+            OutboundDelivery outbound, Map<String, Integer> ports) {
+        this.outbound = outbound;
         this.lock = lock;
         this.postern = postern;
         this.portsFile = portsFile;
@@ -78,6 +84,7 @@ public final class Server implements AutoCloseable {
         ImapServer imaps = null;
         SubmissionServer submission = null;
         SubmissionServer submissions = null;
+        OutboundDelivery outbound = null;
         try {
             postern = Postern.open(config);
             org.postern.server.keys.KeyBackupState.warnIfActiveKeyUncovered(postern.masterKeys());
@@ -89,10 +96,17 @@ public final class Server implements AutoCloseable {
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
                     routes -> {
                         new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
-                        Api.register(routes, p.identity(), p.directory(), p.webmail());
+                        Api.register(routes, p.identity(), p.directory(), p.webmail(), p.outboundQueue());
                         webApp.register(routes);
                     }, config.http(), Api.STRICT_ROUTES);
-            InboundContext inbound = inboundContext(config, p, tls);
+            DnsResolver dns = DnsResolver.create(DnsResolver.Settings.defaults(
+                    config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
+            InboundContext inbound = inboundContext(config, p, tls, dns);
+            Optional<Relay> relay = config.outbound().relay().map(hop -> new Relay(hop,
+                    RelayTrust.load(config.outbound().relayCa()),
+                    RelayCredentialsFile.supplier(p.keysDir(), p.masterKeys()::get)));
+            outbound = new OutboundDelivery(p.store(), p.policy(), p.outboundQueue(), inbound.intake(), dns,
+                    config.outbound(), relay, inbound.spoolDir(), p.clock());
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),
                     config.submission(), p.directory(), inbound.intake(), p.identity().protocols(), p.identity().audit(),
@@ -113,12 +127,17 @@ public final class Server implements AutoCloseable {
             ports.put("imap", imap.start());
             ports.put("imaps", imaps.start());
             ports.put("http", https.start());
+            outbound.start();
             portsFile.write(ports);
             LOG.info("event=server.started backend={} hostname={} tls_sha256={}", postern.store().backendName(),
                     config.hostname(), tls.fingerprintSha256());
             warnUnsignedDomains(p);
-            return new Server(lock, postern, portsFile, https, smtp, imap, imaps, submission, submissions, ports);
+            return new Server(lock, postern, portsFile, https, smtp, imap, imaps, submission, submissions, outbound,
+                    ports);
         } catch (RuntimeException | IOException e) {
+            if (outbound != null) {
+                outbound.close();
+            }
             if (submission != null) {
                 submission.close();
             }
@@ -145,7 +164,8 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static InboundContext inboundContext(Config config, Postern p, TlsMaterial tls) throws IOException {
+    private static InboundContext inboundContext(Config config, Postern p, TlsMaterial tls, DnsResolver dns)
+            throws IOException {
         Path spool = config.dataDir().resolve("spool");
         OwnerOnlyFiles.createPrivateDirectory(spool);
         // Whatever a crash left here was never acknowledged and its key is gone: unreadable, so drop it.
@@ -154,14 +174,13 @@ public final class Server implements AutoCloseable {
                 Files.deleteIfExists(f);
             }
         }
-        List<InetSocketAddress> dns = config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers();
         Map<DomainName, SenderAuthentication.Mode> modes = new LinkedHashMap<>();
         config.dmarcMonitorDomains().forEach(d -> modes.put(DomainName.parse(d), SenderAuthentication.Mode.MONITOR));
         SenderAuthentication checks = new SenderAuthentication(
                 SenderAuthentication.Settings.enforcing(config.hostname()).withRecipientDomainModes(modes),
-                DnsResolver.create(DnsResolver.Settings.defaults(dns)));
+                dns);
         return InboundContext.create(config.hostname(), config.smtp(), config.maxMessageBytes(), p.directory(),
-                new Intake(p.localDelivery(), p.clock()), checks,
+                new Intake(p.localDelivery(), p.outboundQueue(), p.clock()), checks,
                 Optional.of(new InboundContext.Tls(tls.sslContext(), tls.sslParameters())), spool, p.clock());
     }
 
@@ -182,6 +201,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         try {
             smtp.close();
+            outbound.close();
             submission.close();
             submissions.close();
             imap.close();

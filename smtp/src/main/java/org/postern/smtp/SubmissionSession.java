@@ -40,6 +40,7 @@ import org.postern.codec.smtp.SmtpLineReader;
 import org.postern.codec.smtp.SmtpReply;
 import org.postern.mail.directory.Recipient;
 import org.postern.mail.directory.RecipientCheck;
+import org.postern.model.DomainName;
 import org.postern.model.EmailAddress;
 import org.postern.model.Redact;
 import org.postern.model.SpecialUse;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * nor accepted without TLS, and MAIL is refused without AUTH. Credentials go to the identity
  * authority alone. The envelope sender and the From:/Sender: headers must be active addresses
  * of the signed-in user; local recipients are delivered through {@link Intake} (with a copy in
- * the sender's Sent), remote ones are refused because there is no outbound queue yet.
+ * the sender's Sent), and remote ones are queued by Intake for outbound delivery in the same
+ * transaction: 250 only once every copy and the queue entry are durable.
  */
 final class SubmissionSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionSession.class);
@@ -93,6 +95,7 @@ final class SubmissionSession implements Runnable {
     private boolean smtpUtf8;
     private boolean recipientLimitAudited;
     private final List<Recipient> recipients = new ArrayList<>();
+    private final List<EmailAddress> remoteRecipients = new ArrayList<>();
 
     SubmissionSession(Socket socket, SubmissionContext ctx, boolean implicitTls) {
         this.socket = socket;
@@ -464,7 +467,7 @@ final class SubmissionSession implements Runnable {
         if (mailFrom == null) {
             return error(SmtpReply.of(503, "5.5.1", "Need MAIL before RCPT"));
         }
-        if (recipients.size() >= ctx.settings().maxRecipients()) {
+        if (recipients.size() + remoteRecipients.size() >= ctx.settings().maxRecipients()) {
             if (!recipientLimitAudited) {
                 recipientLimitAudited = true;
                 SECURITY.info("event=submission.limit limit=recipients_per_message client={} user={}", client,
@@ -498,11 +501,17 @@ final class SubmissionSession implements Runnable {
                 reply(SmtpReply.RECIPIENT_OK);
             }
             case RecipientCheck.UnknownAddress u -> reply(SmtpReply.of(550, "5.1.1", "Recipient address rejected"));
+            case RecipientCheck.DomainNotHosted d when ctx.intake().acceptsRemote() -> {
+                if (!remoteRecipients.contains(address.get())) {
+                    remoteRecipients.add(address.get());
+                }
+                reply(SmtpReply.RECIPIENT_OK);
+            }
             case RecipientCheck.DomainNotHosted d -> {
                 LOG.info("event=submission.remote_recipient_refused client={} user={} domain={}", client,
                         user.userId(), address.get().domain());
                 reply(SmtpReply.of(550, "5.7.1",
-                        "Remote recipients are refused: outbound delivery is not available on this server yet"));
+                        "Remote recipients are refused: outbound delivery is not available on this server"));
             }
         }
         return true;
@@ -512,7 +521,7 @@ final class SubmissionSession implements Runnable {
         if (mailFrom == null) {
             return error(SmtpReply.of(503, "5.5.1", "Need MAIL before DATA"));
         }
-        if (recipients.isEmpty()) {
+        if (recipients.isEmpty() && remoteRecipients.isEmpty()) {
             return error(SmtpReply.of(554, "5.5.1", "No valid recipients"));
         }
         if (input.hasBufferedInput()) {
@@ -587,23 +596,17 @@ final class SubmissionSession implements Runnable {
                     }
                 }
             }
-            byte[] random = new byte[16];
-            RANDOM.nextBytes(random);
-            List<String> fixes = SubmissionFixes.missingFields(header, ctx.clock().instant(), ctx.hostname(), random);
-            // Signed as stored: the fixed message, every copy the same bytes, the Sent one included.
-            List<String> prepend = new ArrayList<>();
-            try (InputStream fixed = Intake.rewritten(spool, fixes, SubmissionFixes.dropped())) {
-                prepend.addAll(ctx.signing().signatures(from.domain(), fixed));
-            }
-            prepend.addAll(fixes);
+            List<String> prepend = finalise(header, from.domain(), spool);
             List<Intake.Copy> copies = new ArrayList<>();
             recipients.forEach(r -> copies.add(new Intake.Copy(r, SpecialUse.INBOX)));
             copies.add(new Intake.Copy(senderAccount, SpecialUse.SENT));
+            Optional<Intake.Relay> relay = remoteRecipients.isEmpty() ? Optional.empty()
+                    : Optional.of(new Intake.Relay(senderAccount, mailFrom, remoteRecipients));
             String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            ctx.intake().deliver(copies, prepend, SubmissionFixes.dropped(), spool,
+            ctx.intake().deliver(copies, relay, prepend, SubmissionFixes.dropped(), spool,
                     ctx.settings().maxMessageBytes() + HEADER_ROOM_BYTES);
-            LOG.info("event=submission.accepted client={} user={} id={} recipients={} bytes={}", client, user.userId(),
-                    id, recipients.size(), spool.size());
+            LOG.info("event=submission.accepted client={} user={} id={} recipients={} remote_recipients={} bytes={}",
+                    client, user.userId(), id, recipients.size(), remoteRecipients.size(), spool.size());
             return SmtpReply.of(250, "2.0.0", "OK queued as " + id);
         } catch (IOException | RuntimeException e) {
             String correlation = UUID.randomUUID().toString().substring(0, 8);
@@ -613,6 +616,25 @@ final class SubmissionSession implements Runnable {
         } finally {
             discardTransaction();
         }
+    }
+
+    /**
+     * The one place a submitted message is finalised: the header fields to prepend to every copy
+     * (local, Sent and the outbound queue's) once the checks have passed: the missing Date/Message-ID and
+     * the DKIM signatures of the From: domain over the message as it will be stored. What is sent remotely is
+     * exactly the original with these on top and {@link SubmissionFixes#dropped()} removed.
+     */
+    private List<String> finalise(SubmittedHeader header, DomainName author, Spool spool) throws IOException {
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        List<String> fixes = SubmissionFixes.missingFields(header, ctx.clock().instant(), ctx.hostname(), random);
+        // Signed as stored: the fixed message, every copy the same bytes (Sent and the queued one included).
+        List<String> prepend = new ArrayList<>();
+        try (InputStream fixed = Intake.rewritten(spool, fixes, SubmissionFixes.dropped())) {
+            prepend.addAll(ctx.signing().signatures(author, fixed));
+        }
+        prepend.addAll(fixes);
+        return prepend;
     }
 
     private boolean unavailable(RuntimeException e) throws IOException {
@@ -639,6 +661,7 @@ final class SubmissionSession implements Runnable {
         smtpUtf8 = false;
         recipientLimitAudited = false;
         recipients.clear();
+        remoteRecipients.clear();
     }
 
     /** Answers a bad command, and closes the connection once the client has made too many. */

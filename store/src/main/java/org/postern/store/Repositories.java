@@ -9,6 +9,7 @@ import org.postern.store.identity.OutboxRepository;
 import org.postern.store.identity.SecuritySettingsRepository;
 import org.postern.store.identity.SessionRepository;
 import org.postern.store.identity.SignInRepository;
+import org.postern.store.queue.OutboundQueueRepository;
 
 /** The repositories bound to one transaction. */
 public interface Repositories {
@@ -47,4 +48,8 @@ public interface Repositories {
     AuditRepository audit();
 
     OutboxRepository outbox();
+
+    // The outbound queue (org.postern.store.queue)
+
+    OutboundQueueRepository outboundQueue();
 }

@@ -35,6 +35,9 @@ import org.postern.model.Role;
 import org.postern.model.SpecialUse;
 import org.postern.model.TenantId;
 import org.postern.model.UserId;
+import org.postern.store.queue.QueuedMessage;
+import org.postern.store.queue.QueuedRecipient;
+import org.postern.store.queue.RecipientState;
 
 /**
  * What every {@link MetadataStore} must do. A backend's test implements this interface, opens a
@@ -1128,5 +1131,119 @@ public interface MetadataStoreContract {
     @Test
     default void theBackendNamesItself() {
         assertThat(store().backendName()).isNotBlank();
+    }
+
+    // ---------------------------------------------------------------- outbound queue
+
+    private QueuedMessage queue(User owner, Instant created, String... recipients) {
+        QueuedMessage m = new QueuedMessage(UUID.randomUUID(), owner.tenantId(), owner.id(), owner.login(),
+                BlobId.random(), 4321, created, created.plusSeconds(5 * 24 * 3600));
+        List<QueuedRecipient> rs = new ArrayList<>();
+        for (String r : recipients) {
+            rs.add(QueuedRecipient.fresh(m, EmailAddress.parse(r)));
+        }
+        tx((Repositories r) -> {
+            r.outboundQueue().enqueue(userScope(owner), m, rs);
+            return null;
+        });
+        return m;
+    }
+
+    @Test
+    default void queuedMessageAndRecipientsAreStoredAndReadBack() {
+        World w = world();
+        Instant t = millis(Instant.now());
+        QueuedMessage m = queue(w.a1(), t, "x@remote.example", "y@other.example");
+        assertThat(tx((Repositories r) -> r.outboundQueue().message(userScope(w.a1()), m.id()))).contains(m);
+        List<QueuedRecipient> rs = tx((Repositories r) -> r.outboundQueue().recipients(userScope(w.a1()), m.id()));
+        assertThat(rs).extracting(q -> q.recipient().toString()).containsExactly("x@remote.example", "y@other.example");
+        assertThat(rs).allSatisfy(q -> {
+            assertThat(q.state()).isEqualTo(RecipientState.QUEUED);
+            assertThat(q.attempts()).isZero();
+            assertThat(q.nextAttemptAt()).isEqualTo(t);
+        });
+        assertThat(tx((Repositories r) -> r.outboundQueue().list(tenantScope(w.a().id()), 500)))
+                .extracting(QueuedMessage::id).contains(m.id());
+        assertThat(tx((Repositories r) -> r.outboundQueue().blobIds(userScope(w.a1())))).containsExactly(m.blobId());
+        assertThat(tx((Repositories r) -> r.outboundQueue().blobIds(userScope(w.a2())))).isEmpty();
+    }
+
+    @Test
+    default void anotherUsersOrTenantsQueueIsInvisibleAndUntouchable() {
+        World w = world();
+        QueuedMessage m = queue(w.a1(), millis(Instant.now()), "x@remote.example");
+        assertThat(tx((Repositories r) -> r.outboundQueue().message(userScope(w.a2()), m.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.outboundQueue().message(tenantScope(w.b().id()), m.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.outboundQueue().recipients(userScope(w.b1()), m.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.outboundQueue().retryNow(userScope(w.b1()), m.id(), Instant.now()))).isFalse();
+        assertThat(tx((Repositories r) -> r.outboundQueue().delete(tenantScope(w.b().id()), m.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.outboundQueue().message(server(), m.id()))).isPresent();
+        QueuedMessage foreign = new QueuedMessage(UUID.randomUUID(), w.a().id(), w.a1().id(), w.a1().login(),
+                BlobId.random(), 1, Instant.now(), Instant.now());
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.outboundQueue().enqueue(userScope(w.a2()), foreign,
+                    List.of(QueuedRecipient.fresh(foreign, EmailAddress.parse("z@remote.example"))));
+            return null;
+        })).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> tx((Repositories r) -> {
+            r.outboundQueue().enqueue(userScope(w.a1()), foreign, List.of());
+            return null;
+        })).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    default void dueRecipientsAreLeasedOnceAndReleasedByTheirOutcome() {
+        World w = world();
+        Instant t = millis(Instant.now().minusSeconds(10));
+        QueuedMessage m = queue(w.a1(), t, "x@remote.example");
+        Instant now = millis(Instant.now());
+        List<QueuedRecipient> first = tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now, "node-1",
+                now.plusSeconds(300), 10));
+        assertThat(first).hasSize(1);
+        // Leased: another node (or worker) does not get it again.
+        assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now, "node-2",
+                now.plusSeconds(300), 10))).isEmpty();
+        QueuedRecipient deferred = first.getFirst().after(RecipientState.DEFERRED, now.plusSeconds(600),
+                "451 4.3.0 try later", false);
+        assertThat(tx((Repositories r) -> r.outboundQueue().recordAttempt(userScope(w.a1()), deferred, "node-2"))).isFalse();
+        assertThat(tx((Repositories r) -> r.outboundQueue().recordAttempt(userScope(w.a1()), deferred, "node-1"))).isTrue();
+        QueuedRecipient read = tx((Repositories r) -> r.outboundQueue().recipients(userScope(w.a1()), m.id())).getFirst();
+        assertThat(read.state()).isEqualTo(RecipientState.DEFERRED);
+        assertThat(read.attempts()).isEqualTo(1);
+        assertThat(read.lastReply()).contains("451 4.3.0 try later");
+        // Not due until its next attempt; retry makes it due now.
+        assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now, "node-1",
+                now.plusSeconds(300), 10))).isEmpty();
+        assertThat(tx((Repositories r) -> r.outboundQueue().retryNow(userScope(w.a1()), m.id(), now))).isTrue();
+        assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now, "node-1",
+                now.plusSeconds(300), 10))).hasSize(1);
+        // An expired lease can be claimed again (a node died mid-delivery).
+        assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now.plusSeconds(301), "node-3",
+                now.plusSeconds(900), 10))).hasSize(1);
+        // Released leases (a single embedded server starting after a crash) can be claimed at once.
+        assertThat(tx((Repositories r) -> r.outboundQueue().releaseLeases(userScope(w.a2())))).isZero();
+        assertThat(tx((Repositories r) -> r.outboundQueue().releaseLeases(userScope(w.a1())))).isEqualTo(1);
+        assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now, "node-4",
+                now.plusSeconds(300), 10))).hasSize(1);
+    }
+
+    @Test
+    default void deliveredAndFailedRecipientsAreNeverClaimedAndDeleteRemovesEverything() {
+        World w = world();
+        Instant now = millis(Instant.now());
+        QueuedMessage m = queue(w.a1(), now.minusSeconds(1), "x@remote.example", "y@remote.example");
+        List<QueuedRecipient> claimed = tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now, "n",
+                now.plusSeconds(60), 10));
+        assertThat(claimed).hasSize(2);
+        tx((Repositories r) -> {
+            r.outboundQueue().recordAttempt(userScope(w.a1()), claimed.get(0).after(RecipientState.DELIVERED, now, "250 ok", false), "n");
+            r.outboundQueue().recordAttempt(userScope(w.a1()), claimed.get(1).after(RecipientState.FAILED, now, "550 no", false), "n");
+            return null;
+        });
+        assertThat(tx((Repositories r) -> r.outboundQueue().claimDue(userScope(w.a1()), now.plusSeconds(3600), "n",
+                now.plusSeconds(7200), 10))).isEmpty();
+        assertThat(tx((Repositories r) -> r.outboundQueue().delete(userScope(w.a1()), m.id()))).contains(m);
+        assertThat(tx((Repositories r) -> r.outboundQueue().message(server(), m.id()))).isEmpty();
+        assertThat(tx((Repositories r) -> r.outboundQueue().recipients(server(), m.id()))).isEmpty();
     }
 }

@@ -20,7 +20,8 @@ import org.postern.store.blob.BlobStore;
 /**
  * Reads every stored message back and checks that its blob and its sealed summary authenticate
  * and decrypt: the operator's proof, after a key rotation or a restore, that all mail is readable.
- * Also counts blobs no index row points to (left by a crash between blob write and commit).
+ * Also counts blobs no index row (message or outbound queue entry) points to (left by a crash
+ * between blob write and commit).
  */
 public final class StoreVerifier {
     private final MetadataStore store;
@@ -61,6 +62,8 @@ public final class StoreVerifier {
                 }
             }
         }
+        // Mail waiting in the outbound queue is referenced too (its blob is checked when it is sent).
+        referenced.addAll(store.inTransaction(tx -> tx.outboundQueue().blobIds(serverScope)));
         int orphans = 0;
         for (BlobRef ref : rawBlobs.list()) {
             if (!referenced.contains(ref.blobId())) {

@@ -55,6 +55,7 @@ public final class DnsSession {
         return lookup(name, Type.AAAA);
     }
 
+    /** MX targets, most preferred first; a null MX (RFC 7505) is the one value "" . */
     public DnsAnswer mx(String name) {
         return lookup(name, Type.MX);
     }
@@ -135,6 +136,8 @@ public final class DnsSession {
             return DnsAnswer.of(Status.INVALID);
         }
         List<String> values = new ArrayList<>(data.size());
+        // MX targets in order of preference (outbound delivery tries them in this order; SPF ignores order).
+        data.sort(java.util.Comparator.comparingInt(r -> r instanceof MXRecord m ? m.getPriority() : 0));
         for (Record r : data) {
             switch (r) {
                 case TXTRecord t -> {

@@ -8,13 +8,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.postern.mail.directory.Recipient;
 import org.postern.mail.message.LocalDelivery;
+import org.postern.model.EmailAddress;
 import org.postern.model.MessageId;
 import org.postern.model.SpecialUse;
 import org.postern.model.UnavailableException;
 import org.postern.model.UserId;
+import org.postern.mta.outbound.OutboundQueue;
 import org.postern.store.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +34,34 @@ public final class Intake {
     private static final int MAX_HEADER_BYTES = 1024 * 1024;
 
     private final LocalDelivery delivery;
+    private final OutboundQueue outbound;
     private final Clock clock;
 
+    /** Local delivery only: a transaction with remote recipients fails. */
     public Intake(LocalDelivery delivery, Clock clock) {
+        this(delivery, null, clock);
+    }
+
+    /** @param outbound where remote recipients go (the persistent outbound queue) */
+    public Intake(LocalDelivery delivery, OutboundQueue outbound, Clock clock) {
         this.delivery = delivery;
+        this.outbound = outbound;
         this.clock = clock;
+    }
+
+    /** True when remote recipients can be accepted (an outbound queue is wired in). */
+    public boolean acceptsRemote() {
+        return outbound != null;
+    }
+
+    /**
+     * Remote recipients of a submitted message: queued for delivery by the sender's account,
+     * as part of the same all-or-nothing transaction as the local copies.
+     */
+    public record Relay(Recipient sender, EmailAddress envelopeFrom, List<EmailAddress> recipients) {
+        public Relay {
+            recipients = List.copyOf(recipients);
+        }
     }
 
     /** One copy to store: an owner's account and which of their special-use mailboxes. */
@@ -71,6 +97,19 @@ public final class Intake {
      */
     public List<MessageId> deliver(List<Copy> copies, List<String> prepend, Predicate<String> dropHeader, Spool spool,
             long maxBytes) {
+        return deliver(copies, Optional.empty(), prepend, dropHeader, spool, maxBytes);
+    }
+
+    /**
+     * Stores every local copy and queues the message for {@code relay}'s remote recipients, as one
+     * transaction: the queue entry is written last (blob fsynced, rows committed), and if it
+     * fails the local copies are withdrawn, so the client's retry duplicates nothing.
+     */
+    public List<MessageId> deliver(List<Copy> copies, Optional<Relay> relay, List<String> prepend,
+            Predicate<String> dropHeader, Spool spool, long maxBytes) {
+        if (relay.isPresent() && outbound == null) {
+            throw new UnavailableException("outbound delivery is not available");
+        }
         record Key(UserId owner, SpecialUse target) {}
         Map<Key, Copy> unique = new LinkedHashMap<>();
         for (Copy c : copies) {
@@ -82,6 +121,12 @@ public final class Intake {
             for (Copy c : unique.values()) {
                 try (InputStream content = rewritten(spool, prepend, dropHeader)) {
                     stored.add(delivery.deliver(c.recipient(), c.target(), content, now, maxBytes));
+                }
+            }
+            if (relay.isPresent() && !relay.get().recipients().isEmpty()) {
+                Relay r = relay.get();
+                try (InputStream content = HeaderRewriter.rewrite(spool.open(), prepend, dropHeader, MAX_HEADER_BYTES)) {
+                    outbound.enqueue(r.sender(), r.envelopeFrom(), r.recipients(), content, maxBytes);
                 }
             }
             return stored.stream().map(StoredMessage::id).toList();

@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {ServeCommand.class, TenantCommand.class, DomainCommand.class, DkimCommand.class,
                 DnsCommand.class, UserCommand.class, AddressCommand.class, MailCommand.class, KeysCommand.class,
                 StoreCommand.class, ConfigCommand.class, InviteCommand.class, OutboxCommand.class,
-                AuditLogCommand.class})
+                AuditLogCommand.class, QueueCommand.class, RelayCommand.class})
 public final class Cli implements Runnable {
     @Mixin
     GlobalOptions global;

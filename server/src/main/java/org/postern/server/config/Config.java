@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.imap.ImapSettings;
 import org.postern.server.http.HttpSettings;
+import org.postern.mta.outbound.OutboundSettings;
 import org.postern.smtp.SmtpSettings;
 import org.postern.smtp.SubmissionSettings;
 
@@ -53,7 +54,7 @@ public record Config(
         IdentityConfig identity,
         ImapSettings imap,
         SubmissionSettings submission,
-        HttpSettings http, MailApiConfig mailApi) {
+        HttpSettings http, MailApiConfig mailApi, OutboundSettings outbound) {
 
     /** Name of the embedded database file inside the data directory. */
     public static final String EMBEDDED_DATABASE_FILE = "postern.db";
@@ -76,6 +77,7 @@ public record Config(
         Objects.requireNonNull(submission, "submission");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(mailApi, "mailApi");
+        Objects.requireNonNull(outbound, "outbound");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -131,6 +133,7 @@ public record Config(
                 + ", submission=" + submission
                 + ", http=" + http
                 + ", mailApi=" + mailApi
+                + ", outbound=" + outbound
                 + "]";
     }
 }

@@ -29,6 +29,8 @@ import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.crypto.SecretStrength;
 import org.postern.imap.ImapSettings;
 import org.postern.server.http.HttpSettings;
+import org.postern.mta.outbound.NextHop;
+import org.postern.mta.outbound.OutboundSettings;
 import org.postern.smtp.SmtpSettings;
 import org.postern.smtp.SubmissionSettings;
 
@@ -442,13 +444,69 @@ public final class ConfigLoader {
                 number(s, ConfigReference.API_MAIL_SEARCH_MAX_SCAN, d.searchMaxScan(), 100, 100_000, problems),
                 number(s, ConfigReference.API_MAIL_SEARCH_MAX_BODIES, d.searchMaxBodies(), 1, 10_000, problems),
                 number(s, ConfigReference.MAIL_RENDER_MAX_PARTS, d.renderMaxParts(), 10, 10_000, problems));
+        OutboundSettings outbound = outbound(s, hostname, problems);
 
         if (!problems.isEmpty()) {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains, identity, imapSettings, submissionSettings, httpSettings, mailApi);
+                monitorDomains, identity, imapSettings, submissionSettings, httpSettings, mailApi, outbound);
+    }
+
+    private static OutboundSettings outbound(Map<String, Setting> s, String hostname, List<String> problems) {
+        OutboundSettings d = OutboundSettings.defaults(hostname == null ? "localhost" : hostname);
+        Map<String, NextHop> transport = Map.of();
+        Setting t = s.get(ConfigReference.OUTBOUND_TRANSPORT);
+        if (t != null) {
+            try {
+                transport = NextHop.parseTransport(t.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(t.where() + ": " + t.key() + " must be a domain=host:port list (" + e.getMessage() + ")");
+            }
+        }
+        Set<String> tlsRequired = domainList(s.get(ConfigReference.OUTBOUND_TLS_REQUIRED_DOMAINS), problems);
+        Duration maxQueue = duration(s.get(ConfigReference.OUTBOUND_MAX_QUEUE_TIME), d.maxQueueTime(),
+                Duration.ofSeconds(1), Duration.ofHours(720), problems);
+        Duration delayNotice = duration(s.get(ConfigReference.OUTBOUND_DELAY_NOTICE_AFTER), d.delayNoticeAfter(),
+                Duration.ofSeconds(1), Duration.ofHours(720), problems);
+        Duration retryBase = duration(s.get(ConfigReference.OUTBOUND_RETRY_BASE), d.retryBase(), Duration.ofSeconds(1),
+                Duration.ofHours(24), problems);
+        Duration retryMax = duration(s.get(ConfigReference.OUTBOUND_RETRY_MAX), d.retryMax(), Duration.ofSeconds(1),
+                Duration.ofHours(24), problems);
+        if (retryMax.compareTo(retryBase) < 0) {
+            problems.add(ConfigReference.OUTBOUND_RETRY_MAX + " must not be shorter than " + ConfigReference.OUTBOUND_RETRY_BASE);
+            retryMax = retryBase;
+        }
+        int workers = number(s, ConfigReference.OUTBOUND_WORKERS, d.workers(), 1, 1000, problems);
+        int perDomain = number(s, ConfigReference.OUTBOUND_CONNECTIONS_PER_DOMAIN, d.perDestination(), 1, 100, problems);
+        Duration connect = duration(s.get(ConfigReference.OUTBOUND_CONNECT_TIMEOUT), d.connectTimeout(),
+                Duration.ofSeconds(1), Duration.ofMinutes(5), problems);
+        Duration command = duration(s.get(ConfigReference.OUTBOUND_COMMAND_TIMEOUT), d.commandTimeout(),
+                Duration.ofSeconds(1), Duration.ofHours(1), problems);
+        Optional<NextHop> relay = Optional.empty();
+        Setting r = s.get(ConfigReference.OUTBOUND_RELAY);
+        if (r != null && !r.value().isBlank()) {
+            try {
+                relay = Optional.of(NextHop.parse(r.value()));
+            } catch (IllegalArgumentException e) {
+                problems.add(r.where() + ": " + r.key() + " must be host:port or [ipv6]:port (" + e.getMessage() + ")");
+            }
+        }
+        Optional<Path> relayCa = Optional.empty();
+        Setting ca = s.get(ConfigReference.OUTBOUND_RELAY_CA);
+        if (ca != null && !ca.value().isBlank()) {
+            Path p = Path.of(ca.value()).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                problems.add(ca.where() + ": " + ca.key() + " must name a readable PEM file");
+            } else {
+                relayCa = Optional.of(p);
+            }
+        }
+        // Idle workers look at the queue at least as often as the shortest retry wait.
+        Duration poll = retryBase.compareTo(d.pollInterval()) < 0 ? retryBase : d.pollInterval();
+        return new OutboundSettings(d.heloName(), maxQueue, delayNotice, retryBase, retryMax, transport, tlsRequired,
+                workers, perDomain, connect, command, d.dataTimeout(), poll, d.leaseTime(), relay, relayCa);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {

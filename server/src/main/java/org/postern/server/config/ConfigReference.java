@@ -92,6 +92,18 @@ public final class ConfigReference {
     public static final String API_MAIL_SEARCH_MAX_SCAN = "api_mail_search_max_scan";
     public static final String API_MAIL_SEARCH_MAX_BODIES = "api_mail_search_max_bodies";
     public static final String MAIL_RENDER_MAX_PARTS = "mail_render_max_parts";
+    public static final String OUTBOUND_TRANSPORT = "outbound_transport";
+    public static final String OUTBOUND_TLS_REQUIRED_DOMAINS = "outbound_tls_required_domains";
+    public static final String OUTBOUND_MAX_QUEUE_TIME = "outbound_max_queue_time";
+    public static final String OUTBOUND_DELAY_NOTICE_AFTER = "outbound_delay_notice_after";
+    public static final String OUTBOUND_RETRY_BASE = "outbound_retry_base";
+    public static final String OUTBOUND_RETRY_MAX = "outbound_retry_max";
+    public static final String OUTBOUND_WORKERS = "outbound_workers";
+    public static final String OUTBOUND_CONNECTIONS_PER_DOMAIN = "outbound_connections_per_domain";
+    public static final String OUTBOUND_CONNECT_TIMEOUT = "outbound_connect_timeout";
+    public static final String OUTBOUND_COMMAND_TIMEOUT = "outbound_command_timeout";
+    public static final String OUTBOUND_RELAY = "outbound_relay";
+    public static final String OUTBOUND_RELAY_CA = "outbound_relay_ca";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -193,6 +205,31 @@ public final class ConfigReference {
             new Entry(MAIL_RENDER_MAX_PARTS, "500",
                     "MIME parts read of one message shown or fetched over the API; a message with more is shown "
                             + "truncated (10 to 10000)."),
+            new Entry(OUTBOUND_TRANSPORT, "",
+                    "Routing overrides for outbound mail, used before MX lookup, as domain=host:port list "
+                            + "(e.g. example.net=127.0.0.1:10025,other.test=[::1]:2525)."),
+            new Entry(OUTBOUND_TLS_REQUIRED_DOMAINS, "",
+                    "Destination domains (comma-separated) reached only over STARTTLS with a certificate that chains to a "
+                            + "trusted root and names the host; otherwise TLS is opportunistic."),
+            new Entry(OUTBOUND_MAX_QUEUE_TIME, "120h",
+                    "How long outbound mail is retried before it is given up and the sender gets a bounce (1s to 720h)."),
+            new Entry(OUTBOUND_DELAY_NOTICE_AFTER, "4h",
+                    "After this long undelivered, the sender gets one delay notice per recipient (1s to 720h)."),
+            new Entry(OUTBOUND_RETRY_BASE, "5m",
+                    "First wait before retrying a deferred recipient; each further attempt doubles it (1s to 24h)."),
+            new Entry(OUTBOUND_RETRY_MAX, "1h", "Longest wait between two delivery attempts (1s to 24h)."),
+            new Entry(OUTBOUND_WORKERS, "20", "Destinations delivered to at the same time, in all (1 to 1000)."),
+            new Entry(OUTBOUND_CONNECTIONS_PER_DOMAIN, "4", "Connections at the same time to one destination domain (1 to 100)."),
+            new Entry(OUTBOUND_CONNECT_TIMEOUT, "30s", "Longest wait for a remote SMTP server to accept a connection (1s to 5m)."),
+            new Entry(OUTBOUND_COMMAND_TIMEOUT, "5m",
+                    "Longest wait for a remote SMTP server's reply to one command; 10 minutes after the data (1s to 1h)."),
+            new Entry(OUTBOUND_RELAY, "",
+                    "Smarthost (host:port or [ipv6]:port) for all outbound mail without a routing override; always "
+                            + "STARTTLS with a verified certificate; credentials set with ./postern relay set, stored sealed. "
+                            + "Empty: deliver directly by MX."),
+            new Entry(OUTBOUND_RELAY_CA, "",
+                    "PEM file of the certificates to trust for the smarthost instead of the system's roots (a private "
+                            + "relay's CA or its own certificate); empty for the system's roots."),
             new Entry(UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK, "false",
                     "For tests only: true lets IMAP clients on a loopback address log in without TLS (passwords in the clear). "
                             + "Never set it on a real server."));

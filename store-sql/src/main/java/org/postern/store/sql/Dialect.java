@@ -17,4 +17,10 @@ sealed interface Dialect permits SqliteDialect, PostgresDialect {
 
     /** Appended to a SELECT that must lock the rows it reads until the transaction ends. */
     String forUpdate();
+
+    /**
+     * Appended to a SELECT that claims work rows: locks them until the transaction ends and skips
+     * rows another transaction holds, so several nodes claim disjoint rows without waiting.
+     */
+    String forUpdateSkipLocked();
 }

@@ -20,4 +20,9 @@ final class PostgresDialect implements Dialect {
     public String forUpdate() {
         return " FOR UPDATE";
     }
+
+    @Override
+    public String forUpdateSkipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
 }

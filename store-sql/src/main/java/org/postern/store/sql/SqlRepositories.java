@@ -18,6 +18,7 @@ import org.postern.store.identity.OutboxRepository;
 import org.postern.store.identity.SecuritySettingsRepository;
 import org.postern.store.identity.SessionRepository;
 import org.postern.store.identity.SignInRepository;
+import org.postern.store.queue.OutboundQueueRepository;
 
 /** The repositories of one transaction, all bound to its handle. */
 final class SqlRepositories implements Repositories {
@@ -38,6 +39,7 @@ final class SqlRepositories implements Repositories {
     private final SecuritySettingsRepository securitySettings;
     private final AuditRepository audit;
     private final OutboxRepository outbox;
+    private final OutboundQueueRepository outboundQueue;
 
     SqlRepositories(Tx tx) {
         this.tenants = new SqlTenantRepository(tx);
@@ -57,6 +59,7 @@ final class SqlRepositories implements Repositories {
         this.securitySettings = new SqlSecuritySettingsRepository(tx);
         this.audit = new SqlAuditRepository(tx);
         this.outbox = new SqlOutboxRepository(tx);
+        this.outboundQueue = new SqlOutboundQueueRepository(tx);
     }
 
     @Override
@@ -142,5 +145,10 @@ final class SqlRepositories implements Repositories {
     @Override
     public OutboxRepository outbox() {
         return outbox;
+    }
+
+    @Override
+    public OutboundQueueRepository outboundQueue() {
+        return outboundQueue;
     }
 }

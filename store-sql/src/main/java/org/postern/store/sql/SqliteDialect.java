@@ -14,4 +14,10 @@ final class SqliteDialect implements Dialect {
         // Every SQLite transaction here already holds the database's write lock from its start.
         return "";
     }
+
+    @Override
+    public String forUpdateSkipLocked() {
+        // One process owns an SQLite file, and BEGIN IMMEDIATE already serialises the claim.
+        return "";
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.postern.auth.Identity;
 import org.postern.mail.directory.Directory;
 import org.postern.mail.webmail.Webmail;
+import org.postern.mta.outbound.OutboundQueue;
 
 /** Declares every API route on the HTTPS listener. */
 public final class Api {
@@ -18,7 +19,8 @@ public final class Api {
 
     private Api() {}
 
-    public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail) {
+    public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,
+            OutboundQueue queue) {
         ApiErrors.register(routes);
         OpenApiDocument.register(routes);
         new IdentityApi(identity).register(routes);
@@ -26,6 +28,7 @@ public final class Api {
         new AddressApi(identity, directory).register(routes);
         new AliasApi(identity, directory).register(routes);
         new MailApi(identity, webmail).register(routes);
+        new QueueApi(identity, queue).register(routes);
     }
 
     private static Set<String> strictRoutes() {
