@@ -264,7 +264,7 @@ class OutboundE2ETest {
                 .contains("connect");
         assertThat(sender.run("queue", "show", "not-a-uuid").exitCode()).isNotZero();
 
-        ApiClient api = new ApiClient(senderServer.port("http"));
+        ApiClient api = new ApiClient(senderServer.port("http")).checked();
         // A plain user is not a server admin.
         Response user = api.post("/api/v1/auth/sign-in", null, java.util.Map.of("login", BOB, "password", PASSWORD));
         assertThat(api.get("/api/v1/admin/queue", user.text("access_token")).status()).isEqualTo(403);
