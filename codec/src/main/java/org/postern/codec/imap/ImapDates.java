@@ -10,7 +10,7 @@ import java.util.Optional;
  * IMAP's two date syntaxes (RFC 3501 §9): {@code date-text} ({@code 1-Feb-1994}, used by SEARCH)
  * and {@code date-time} ({@code "17-Jul-1996 02:44:25 -0700"}, used by APPEND and INTERNALDATE).
  * Month names are English and case-insensitive. Parsing refuses dates that do not exist
- * (31-Feb), years before 1 or after 9999, and zones beyond ±18:00.
+ * (31-Feb), years before 1 or after 9999 (also once a date-time is in UTC), and zones beyond ±18:00.
  */
 public final class ImapDates {
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
@@ -71,7 +71,13 @@ public final class ImapDates {
             int offsetSeconds = (zh * 3600 + zm * 60) * (sign == '-' ? -1 : 1);
             ZoneOffset zone = ZoneOffset.ofTotalSeconds(offsetSeconds);
             // A leap second is kept as the last second of its minute.
-            return Optional.of(OffsetDateTime.of(date.get().atTime(hour, minute, Math.min(second, 59)), zone));
+            OffsetDateTime at = OffsetDateTime.of(date.get().atTime(hour, minute, Math.min(second, 59)), zone);
+            // Stored and shown in UTC: a zone must not push it past year 9999 ("31-Dec-9999 23:00:00 -1800"),
+            // which FETCH INTERNALDATE and the JSON API could not write with a four-digit year.
+            if (at.withOffsetSameInstant(ZoneOffset.UTC).getYear() > 9999) {
+                return Optional.empty();
+            }
+            return Optional.of(at);
         } catch (DateTimeException e) {
             return Optional.empty();
         }

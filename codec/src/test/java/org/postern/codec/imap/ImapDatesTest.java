@@ -32,6 +32,9 @@ class ImapDatesTest {
         assertThat(ImapDates.parseDateTime(" 7-Jul-1996 02:44:25 +0530"))
                 .contains(OffsetDateTime.of(1996, 7, 7, 2, 44, 25, 0, ZoneOffset.ofHoursMinutes(5, 30)));
         assertThat(ImapDates.parseDateTime("07-Jul-1996 23:59:60 +0000")).isPresent(); // a leap second
+        assertThat(ImapDates.parseDateTime("31-Dec-9999 23:00:00 +0000")).isPresent();
+        // in UTC that is year 10000, which no four-digit year can show
+        assertThat(ImapDates.parseDateTime("31-Dec-9999 23:00:00 -1200")).isEmpty();
     }
 
     @ParameterizedTest

@@ -412,14 +412,23 @@ public final class Webmail {
         return s == null ? "" : s;
     }
 
-    /** An RFC 5322 date, lenient about a trailing comment such as "(UTC)"; anything else is absent. */
+    /** The first and last instants whose ISO-8601 form has a plain four-digit year, as the API promises. */
+    private static final Instant FIRST_DATE = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST_DATE = Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * An RFC 5322 date, lenient about a trailing comment such as "(UTC)"; anything else is absent.
+     * So is a date that its zone pushes out of years 0000 to 9999 ("31 Dec 9999 23:00 -1200"),
+     * which would print as "+10000-..." and break the API's instant format.
+     */
     static Optional<Instant> parseDate(String raw) {
         if (raw == null) {
             return Optional.empty();
         }
         String v = raw.replaceAll("\\([^)]*\\)", "").replaceAll("\\s+", " ").strip();
         try {
-            return Optional.of(ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return at.isBefore(FIRST_DATE) || at.isAfter(LAST_DATE) ? Optional.empty() : Optional.of(at);
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -69,6 +69,17 @@ class WebmailTest {
     }
 
     @Test
+    void aDateHeaderParsesOnlyWithinFourDigitYears() {
+        assertThat(Webmail.parseDate("Mon, 02 Nov 2026 10:00:00 +0000 (UTC)"))
+                .contains(Instant.parse("2026-11-02T10:00:00Z"));
+        assertThat(Webmail.parseDate("Fri, 31 Dec 9999 23:00:00 +0000")).isPresent();
+        assertThat(Webmail.parseDate("Fri, 31 Dec 9999 23:00:00 -1200")).isEmpty();
+        assertThat(Webmail.parseDate("1 Jan 0000 00:30:00 +0100")).isEmpty();
+        assertThat(Webmail.parseDate("yesterday")).isEmpty();
+        assertThat(Webmail.parseDate(null)).isEmpty();
+    }
+
+    @Test
     void searchStopsAtItsScanBudgetAndGoesOnByCursor() {
         List<String> found = new ArrayList<>();
         Optional<String> cursor = Optional.empty();

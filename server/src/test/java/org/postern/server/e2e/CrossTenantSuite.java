@@ -29,6 +29,9 @@ import org.postern.server.e2e.TwoTenants.Tenant;
  *
  * <p>To cover a new endpoint, add a row to {@link #ROUTES}: method, path template, where the id
  * comes from (a function of tenant A's fixture), who in tenant B calls, and the body if any.
+ * {@code {id}} in the path or as a body value is the id under test; {@code {own-message}} and
+ * {@code {own-inbox}} are the calling tenant B user's own message and INBOX (so "move my message
+ * into your mailbox" is tried too).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,8 +46,23 @@ abstract class CrossTenantSuite {
 
     /** One endpoint to try with another tenant's id. */
     record Row(String method, String template, Function<Tenant, String> id, As as, Map<String, Object> body) {
-        String path(String idValue) {
-            return template.replaceFirst("\\{[^}]+}", idValue);
+        String path(String idValue, Tenant caller) {
+            return fill(template, idValue, caller);
+        }
+
+        Map<String, Object> body(String idValue, Tenant caller) {
+            if (body == null) {
+                return null;
+            }
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            body.forEach((k, v) -> out.put(k, v instanceof String s ? fill(s, idValue, caller) : v));
+            return out;
+        }
+
+        private static String fill(String text, String idValue, Tenant caller) {
+            String own = text.replace("{own-message}", String.valueOf(caller.messageId))
+                    .replace("{own-inbox}", String.valueOf(caller.inboxId));
+            return own.replace("{id}", idValue);
         }
 
         @Override
@@ -82,7 +100,24 @@ abstract class CrossTenantSuite {
             new Row("GET", "/api/v1/admin/tenants/{id}/domains", t -> t.tenantId, As.ADMIN, null),
             new Row("POST", "/api/v1/admin/tenants/{id}/domains", t -> t.tenantId, As.ADMIN, body("name", "sneaky.test")),
             new Row("GET", "/api/v1/admin/tenants/{id}/users", t -> t.tenantId, As.ADMIN, null),
-            new Row("GET", "/api/v1/admin/tenants/{id}/audit-log", t -> t.tenantId, As.ADMIN, null));
+            new Row("GET", "/api/v1/admin/tenants/{id}/audit-log", t -> t.tenantId, As.ADMIN, null),
+            // mail: mailboxes, messages and their parts, as the user and as the other tenant's admin
+            new Row("GET", "/api/v1/mailboxes/{id}/messages", t -> t.inboxId, As.USER, null),
+            new Row("GET", "/api/v1/mailboxes/{id}/messages", t -> t.inboxId, As.ADMIN, null),
+            new Row("GET", "/api/v1/messages?subject=kept&mailbox={id}", t -> t.inboxId, As.USER, null),
+            new Row("GET", "/api/v1/messages?subject=kept&arrived_on={id}", t -> t.addressId, As.USER, null),
+            new Row("GET", "/api/v1/messages/{id}", t -> t.messageId, As.USER, null),
+            new Row("GET", "/api/v1/messages/{id}", t -> t.messageId, As.ADMIN, null),
+            new Row("GET", "/api/v1/messages/{id}?remote_images=allow", t -> t.messageId, As.USER, null),
+            new Row("POST", "/api/v1/messages/{id}/flags", t -> t.messageId, As.USER,
+                    body("add", List.of("\\Seen", "\\Deleted"))),
+            new Row("POST", "/api/v1/messages/{id}/move", t -> t.messageId, As.USER, body("mailbox", "{own-inbox}")),
+            new Row("POST", "/api/v1/messages/{own-message}/move", t -> t.inboxId, As.USER, body("mailbox", "{id}")),
+            new Row("DELETE", "/api/v1/messages/{id}", t -> t.messageId, As.USER, null),
+            new Row("DELETE", "/api/v1/messages/{id}", t -> t.messageId, As.ADMIN, null),
+            new Row("GET", "/api/v1/messages/{id}/attachments/2", t -> t.messageId, As.USER, null),
+            new Row("GET", "/api/v1/messages/{id}/inline/2", t -> t.messageId, As.USER, null),
+            new Row("GET", "/api/v1/messages/{id}/attachments/2", t -> t.messageId, As.ADMIN, null));
 
     final TwoTenants tenants = new TwoTenants();
     RunningServer server;
@@ -98,6 +133,7 @@ abstract class CrossTenantSuite {
         server = RunningServer.start(postern);
         api = new ApiClient(server.port("http")).checked();
         tenants.populate(api);
+        tenants.appendMail(api, server.port("imaps"));
     }
 
     /** Runs once the server has stopped (a subclass drops its database). */
@@ -123,8 +159,11 @@ abstract class CrossTenantSuite {
     @MethodSource("routes")
     void anotherTenantsIdIsNotFoundExactlyLikeAnIdThatNeverExisted(Row row) {
         String token = row.as() == As.ADMIN ? tenants.b.adminToken : tenants.b.userToken;
-        Response foreign = api.call(row.method(), row.path(row.id().apply(tenants.a)), token, row.body());
-        Response unknown = api.call(row.method(), row.path(NEVER_EXISTED), token, row.body());
+        String foreignId = row.id().apply(tenants.a);
+        assertThat(foreignId).as("tenant A's fixture for " + row).isNotNull();
+        Response foreign = api.call(row.method(), row.path(foreignId, tenants.b), token, row.body(foreignId, tenants.b));
+        Response unknown = api.call(row.method(), row.path(NEVER_EXISTED, tenants.b), token,
+                row.body(NEVER_EXISTED, tenants.b));
 
         assertThat(foreign.status()).as(row + " with tenant A's id: " + foreign).isEqualTo(404);
         assertThat(foreign.raw()).as(row.toString()).isEqualTo(NOT_FOUND);
@@ -141,11 +180,11 @@ abstract class CrossTenantSuite {
         for (String token : List.of(b.userToken, b.adminToken)) {
             for (String path : List.of("/api/v1/addresses", "/api/v1/domains", "/api/v1/auth/sessions",
                     "/api/v1/auth/app-passwords", "/api/v1/auth/api-tokens", "/api/v1/audit-log",
-                    "/api/v1/audit-log?user=" + a.userId)) {
+                    "/api/v1/audit-log?user=" + a.userId, "/api/v1/mailboxes", "/api/v1/messages?subject=kept")) {
                 Response r = api.get(path, token);
                 assertThat(r.status()).as(path + " " + r).isEqualTo(200);
                 for (String secret : List.of(a.userId, a.adminUserId, a.tenantId, a.addressId, a.address, a.appPasswordId,
-                        a.apiTokenId, a.userSessionId, TwoTenants.DOMAIN_A)) {
+                        a.apiTokenId, a.userSessionId, a.inboxId, a.messageId, TwoTenants.DOMAIN_A)) {
                     if (r.raw().contains(secret)) {
                         leaks.add(path + " shows " + secret);
                     }
@@ -186,6 +225,10 @@ abstract class CrossTenantSuite {
         assertThat(user.text("role")).isEqualTo("user");
         Response policy = api.get("/api/v1/admin/tenants/" + a.tenantId + "/security", a.adminToken);
         assertThat(policy.body().get("require_mfa").asBoolean()).isFalse();
+        Response message = api.get("/api/v1/messages/" + a.messageId, a.userToken);
+        assertThat(message.status()).as("A's message is where it was: " + message).isEqualTo(200);
+        assertThat(message.text("mailbox_id")).isEqualTo(a.inboxId);
+        assertThat(message.body().get("flags").toString()).doesNotContain("Seen").doesNotContain("Deleted");
         Response tokens = api.get("/api/v1/auth/api-tokens", a.userToken);
         assertThat(tokens.raw()).contains(a.apiTokenId);
         assertThat(api.get("/api/v1/auth/app-passwords", a.userToken).raw()).contains(a.appPasswordId);

@@ -82,7 +82,8 @@ class MailApiE2ETest {
                     "--password-stdin"));
         }
         server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
-        api = new ApiClient(server.port("http"));
+        // every JSON answer is checked against the published OpenAPI document
+        api = new ApiClient(server.port("http")).checked();
         alice = signIn(ALICE);
         bob = signIn(BOB);
         shopId = createAddress(alice, "shop");
@@ -236,7 +237,13 @@ class MailApiE2ETest {
                 h.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
             }
         }
-        return new Raw(Integer.parseInt(status), h, Files.readAllBytes(out));
+        Raw r = new Raw(Integer.parseInt(status), h, Files.readAllBytes(out));
+        // the binary endpoints too: the route and status must be documented, a JSON error must match
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        JsonNode json = h.getOrDefault("content-type", "").startsWith("application/json")
+                ? ApiClient.JSON.readTree(body) : ApiClient.JSON.createObjectNode();
+        OpenApiContract.get().check("GET", path, r.status(), json, r.status() == 200 ? "" : body);
+        return r;
     }
 
     JsonNode attachment(JsonNode message, String filename) {

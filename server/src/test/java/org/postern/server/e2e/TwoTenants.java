@@ -37,6 +37,10 @@ public final class TwoTenants {
         public String appPasswordId;
         public String apiTokenId;
         public long auditSeq;
+        /** Filled by {@link #appendMail}: the user's INBOX, a message there and its PNG part. */
+        public String inboxId;
+        public String messageId;
+        public String partId;
 
         Tenant(String domain) {
             this.domain = domain;
@@ -92,6 +96,40 @@ public final class TwoTenants {
             Response audit = api.get("/api/v1/audit-log", t.userToken);
             assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
             t.auditSeq = audit.body().get("entries").get(0).get("seq").asLong();
+        }
+    }
+
+    /**
+     * Puts a message with an inline PNG part into each user's INBOX with IMAP APPEND (over the
+     * implicit-TLS port, the user's password; no DNS or SMTP needed) and notes its ids.
+     */
+    public void appendMail(ApiClient api, int imapsPort) throws java.io.IOException {
+        for (Tenant t : List.of(a, b)) {
+            String message = "From: " + t.userLogin + "\r\nTo: " + t.userLogin + "\r\nSubject: kept for " + t.domain
+                    + "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n"
+                    + "--b\r\nContent-Type: text/html\r\n\r\n<p>hello <img src=\"cid:dot@x\"></p>\r\n"
+                    + "--b\r\nContent-Type: image/png\r\nContent-ID: <dot@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                    + "iVBORw0KGgo=\r\n--b--\r\n";
+            byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+            try (ImapConnection c = ImapConnection.tls(imapsPort)) {
+                assertThat(c.command("a", "LOGIN \"" + t.userLogin + "\" \"" + PASSWORD + "\"").getLast()).startsWith("a OK");
+                c.write("b APPEND INBOX {" + bytes.length + "}\r\n");
+                assertThat(c.line()).startsWith("+");
+                c.write(message + "\r\n");
+                assertThat(c.until("b ").getLast()).startsWith("b OK");
+                c.command("c", "LOGOUT");
+            }
+            for (var box : api.get("/api/v1/mailboxes", t.userToken).body().get("mailboxes")) {
+                if (box.get("name").asText().equals("INBOX")) {
+                    t.inboxId = box.get("id").asText();
+                }
+            }
+            Response list = api.get("/api/v1/mailboxes/" + t.inboxId + "/messages", t.userToken);
+            assertThat(list.status()).as(list.toString()).isEqualTo(200);
+            t.messageId = list.body().get("messages").get(0).get("id").asText();
+            Response shown = api.get("/api/v1/messages/" + t.messageId, t.userToken);
+            assertThat(shown.status()).as(shown.toString()).isEqualTo(200);
+            t.partId = shown.body().get("attachments").get(0).get("part_id").asText();
         }
     }
 

@@ -63,6 +63,35 @@ class OpenApiDocumentTest {
                 "POST /api/alias/random/new");
     }
 
+    /**
+     * One description of the API: a feature that writes its paths into another OpenAPI file
+     * instead of this document leaves its routes unchecked by the contract tests.
+     */
+    @Test
+    void noOtherOpenApiDocumentIsInTheRepository() throws java.io.IOException {
+        java.nio.file.Path repo = java.nio.file.Path.of("").toAbsolutePath();
+        while (!java.nio.file.Files.exists(repo.resolve("README.md"))) {
+            repo = repo.getParent();
+        }
+        java.nio.file.Path ours = repo.resolve("server/src/main/resources" + OpenApiDocument.RESOURCE);
+        List<String> others = new ArrayList<>();
+        try (var files = java.nio.file.Files.walk(repo)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                String rel = repo.relativize(f).toString();
+                if (rel.startsWith(".") || rel.contains("/.") || rel.contains("target/") || rel.contains("node_modules")
+                        || !java.nio.file.Files.isRegularFile(f) || f.equals(ours)
+                        || !(rel.endsWith(".yaml") || rel.endsWith(".yml") || rel.endsWith(".json"))) {
+                    continue;
+                }
+                String text = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (Pattern.compile("(?m)^\\s*\"?openapi\"?\\s*:").matcher(text).find()) {
+                    others.add(rel);
+                }
+            }
+        }
+        assertThat(others).as("OpenAPI documents besides " + OpenApiDocument.RESOURCE + " (merge them into it)").isEmpty();
+    }
+
     @Test
     void theDocumentIsOpenApi31WithUniqueOperationIdsAndResponses() {
         JsonNode doc = OpenApiDocument.tree();
