@@ -180,3 +180,43 @@ export async function signOut() {
 export const get = (path) => call('GET', path);
 export const post = (path, body) => call('POST', path, body === undefined ? {} : body);
 export const del = (path) => call('DELETE', path);
+
+/**
+ * An authenticated GET of a binary part (an attachment, an inline image), answered as a Blob. The
+ * token goes in the Authorization header, never in a URL, so the part is shown or saved through a
+ * blob: URL the app makes from this Blob.
+ */
+export async function blob(path) {
+  if (!tokens) throw new ApiError(401, 'unauthorized', MESSAGES.unauthorized);
+  if (Date.now() > tokens.refreshAfter) await refresh();
+  const fetchWith = (bearer) => fetch(API + path, {
+    headers: { Authorization: `Bearer ${bearer}` },
+    credentials: 'omit',
+    cache: 'no-store',
+    redirect: 'error',
+    referrerPolicy: 'no-referrer',
+  });
+  let response;
+  try {
+    const used = tokens.access;
+    response = await fetchWith(used);
+    if (response.status === 401 && tokens) {
+      if (tokens.access === used) await refresh();
+      if (!tokens) throw new ApiError(401, 'unauthorized', MESSAGES.unauthorized);
+      response = await fetchWith(tokens.access);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(0, 'network', 'The server could not be reached. Check your connection and try again.');
+  }
+  if (!response.ok) {
+    let data = null;
+    try {
+      data = JSON.parse(await response.text());
+    } catch {
+      data = null;
+    }
+    throw errorOf(response.status, data);
+  }
+  return response.blob();
+}

@@ -105,7 +105,8 @@ export async function render(main, ctx) {
     }
     const out = [];
     if (state.features.mail && a.state !== 'revoked') {
-      out.push(h('a', { href: `#/mail?address=${encodeURIComponent(a.id)}`, class: 'button-link' }, 'Mail'));
+      out.push(h('a', { href: `#/mail?address=${encodeURIComponent(a.id)}`, class: 'button-link show-mail',
+        'data-address': a.address, title: `Mail that arrived on ${a.address}` }, 'Show mail'));
     }
     if (a.state === 'active') {
       out.push(button('Suspend', { 'data-address': a.address, class: 'suspend', onclick: () => change(a, 'suspend') }));

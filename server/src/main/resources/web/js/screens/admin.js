@@ -1,12 +1,150 @@
-// Administration that the API offers today: inviting users and the tenant's security policy.
-// Users, domains, the outbound queue and the tenant's audit log come with their API.
+// Administration of the signed-in admin's tenant: its users (disable, enable, role, end sessions,
+// reset two-factor), inviting users, its domains, its security policy and its audit log.
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { heading, field, select, checkbox, onSubmit, errorBox, loading, notice, secretOnce } from '../ui.js';
+import { heading, field, select, checkbox, onSubmit, errorBox, loading, notice, secretOnce, button, confirmButton,
+  pagedTable, timeEl, deviceEl, announce } from '../ui.js';
 import { state } from '../session.js';
+import { ACTIONS } from './audit.js';
+
+const AUDIT_PAGE = 50;
 
 export async function render(main) {
-  main.append(heading('Admin'), inviteForm(), await policyForm());
+  const [users, policy, domains, log] = await Promise.all([usersSection(), policyForm(), domainsSection(), auditSection()]);
+  main.append(heading('Admin'), users, inviteForm(), domains, policy, log);
+}
+
+const tenantPath = () => `/admin/tenants/${encodeURIComponent(state.me && state.me.tenant_id)}`;
+
+async function usersSection() {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'users-title', id: 'admin-users' });
+  const messages = h('div', { class: 'messages' });
+  const list = h('div', {}, loading('Loading users…'));
+  replace(section, h('h2', { id: 'users-title' }, 'Users'), messages, list);
+  let users = [];
+  const roles = () => {
+    const r = [{ value: 'user', label: 'User' }, { value: 'tenant-admin', label: 'Tenant administrator' }];
+    if (state.me && state.me.role === 'server-admin') r.push({ value: 'server-admin', label: 'Server administrator' });
+    return r;
+  };
+  async function act(u, work, text) {
+    replace(messages);
+    try {
+      const updated = await work();
+      if (updated && updated.id === u.id) Object.assign(u, updated);
+      replace(messages, notice(text));
+      announce(text);
+      draw();
+    } catch (error) {
+      replace(messages, errorBox(error));
+    }
+  }
+  const userPath = (u) => `/admin/users/${encodeURIComponent(u.id)}`;
+  function actions(u) {
+    if (state.me && u.id === state.me.user_id) return h('span', { class: 'hint' }, 'You');
+    const role = select('Role', roles().map((r) => ({ ...r, selected: r.value === u.role })), { 'data-login': u.login, class: 'role-select' });
+    role.input.addEventListener('change', () => act(u, () => api.call('PUT', `${userPath(u)}/role`, { role: role.input.value }),
+      `${u.login} is now ${role.input.value}; their sessions were ended.`));
+    return h('div', { class: 'actions' },
+      u.disabled
+        ? button('Enable', { class: 'enable-user', 'data-login': u.login, onclick: () => act(u, () => api.post(`${userPath(u)}/enable`), `${u.login} is enabled.`) })
+        : confirmButton('Disable', 'Disable? Press again', () => act(u, () => api.post(`${userPath(u)}/disable`),
+          `${u.login} is disabled: they cannot sign in and their sessions were ended.`), { class: 'danger disable-user', 'data-login': u.login }),
+      button('End sessions', { class: 'end-user-sessions', 'data-login': u.login, onclick: () => act(u, async () => {
+        const r = await api.post(`${userPath(u)}/sessions/end-all`);
+        return { sessions_ended: r.sessions_ended };
+      }, `Ended the sessions of ${u.login}.`) }),
+      confirmButton('Reset two-factor', 'Reset? Press again', () => act(u, () => api.post(`${userPath(u)}/mfa/reset`),
+        `Two-factor of ${u.login} is reset; they set it up again at their next sign-in.`), { class: 'reset-mfa', 'data-login': u.login }),
+      role.wrapper);
+  }
+  function draw() {
+    replace(list, pagedTable('Users of your tenant', [
+      { label: 'Login', cell: (u) => h('span', { class: 'address' }, u.login) },
+      { label: 'Role', cell: (u) => u.role },
+      { label: 'State', cell: (u) => h('span', { class: `badge ${u.disabled ? 'suspended' : 'active'}` }, u.disabled ? 'disabled' : 'active') },
+      { label: 'Created', cell: (u) => timeEl(u.created_at) },
+      { label: 'Actions', cell: (u) => actions(u) },
+    ], users, { empty: 'No users.', rowClass: (u) => `user-row${u.disabled ? ' state-revoked' : ''}` }));
+  }
+  try {
+    users = (await api.get(`${tenantPath()}/users`)).users;
+    users.sort((a, b) => a.login.localeCompare(b.login));
+  } catch (error) {
+    replace(list, errorBox(error));
+    return section;
+  }
+  draw();
+  return section;
+}
+
+async function domainsSection() {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'domains-title', id: 'admin-domains' });
+  const list = h('div', {}, loading());
+  const messages = h('div', { class: 'messages' });
+  const name = field('New domain', { id: 'new-domain-name', required: true, autocapitalize: 'none', spellcheck: 'false',
+    placeholder: 'mail.example.org' }, 'Mail for it is accepted once its MX record points here.');
+  const form = h('form', { id: 'add-domain-form' }, name.wrapper, messages,
+    h('p', {}, h('button', { type: 'submit' }, 'Add domain')));
+  let domains = [];
+  const draw = () => replace(list, pagedTable('Domains of your tenant', [
+    { label: 'Domain', cell: (d) => h('span', { class: 'address' }, d.name) },
+    { label: 'Added', cell: (d) => timeEl(d.created_at) },
+  ], domains, { empty: 'No domains.' }));
+  onSubmit(form, messages, async () => {
+    const added = await api.post(`${tenantPath()}/domains`, { name: name.input.value.trim() });
+    domains.push(added);
+    form.reset();
+    replace(messages, notice(`Added ${added.name}.`));
+    draw();
+  });
+  replace(section, h('h2', { id: 'domains-title' }, 'Domains'), list, form);
+  try {
+    domains = (await api.get(`${tenantPath()}/domains`)).domains;
+  } catch (error) {
+    replace(list, errorBox(error));
+    return section;
+  }
+  draw();
+  return section;
+}
+
+async function auditSection() {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'tenant-audit-title', id: 'tenant-audit' });
+  const area = h('div', {});
+  replace(section, h('h2', { id: 'tenant-audit-title' }, 'Audit log of your tenant'), area);
+  const cursors = [undefined];
+  let index = 0;
+  async function draw() {
+    replace(area, loading());
+    const before = cursors[index];
+    let page;
+    try {
+      page = await api.get(`${tenantPath()}/audit-log?limit=${AUDIT_PAGE}${before !== undefined ? `&before=${encodeURIComponent(before)}` : ''}`);
+    } catch (error) {
+      replace(area, errorBox(error));
+      return;
+    }
+    if (page.next_before !== undefined) cursors[index + 1] = page.next_before;
+    const rows = page.entries.map((e) => h('tr', { class: `outcome-${e.outcome}` },
+      h('td', { 'data-label': 'When' }, timeEl(e.at)),
+      h('td', { 'data-label': 'Who' }, e.actor || '—'),
+      h('td', { 'data-label': 'What' }, ACTIONS[e.action] ? `${ACTIONS[e.action]} (${e.action})` : e.action),
+      h('td', { 'data-label': 'Outcome' }, h('span', { class: `badge ${e.outcome}` }, e.outcome)),
+      h('td', { 'data-label': 'IP address' }, e.ip || '—'),
+      h('td', { 'data-label': 'Device' }, e.user_agent ? deviceEl(e.user_agent) : '—')));
+    replace(area,
+      page.entries.length === 0 ? h('p', { class: 'empty' }, 'Nothing recorded yet.') : h('div', { class: 'table-wrap' },
+        h('table', { id: 'tenant-audit-table' }, h('caption', { class: 'visually-hidden' }, 'Audit log of your tenant'),
+          h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Outcome', 'IP address', 'Device'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, rows))),
+      h('nav', { class: 'pager', 'aria-label': 'Pages' },
+        button('Newer', { disabled: index === 0, onclick: () => { index -= 1; draw(); } }),
+        h('span', {}, `Page ${index + 1}`),
+        button('Older', { disabled: page.next_before === undefined, onclick: () => { index += 1; draw(); } })));
+  }
+  await draw();
+  return section;
 }
 
 function inviteForm() {

@@ -5,7 +5,7 @@ import { heading, errorBox, loading, timeEl, button, deviceEl } from '../ui.js';
 
 const PAGE = 50;
 
-const ACTIONS = {
+export const ACTIONS = {
   signin: 'Signed in',
   'signin.password': 'Password checked',
   'signin.totp': 'Authenticator code checked',
@@ -37,6 +37,10 @@ const ACTIONS = {
   'address.reinstate': 'Address reinstated',
   'tenant.security_policy': 'Tenant security policy changed',
   'user.role': 'Role changed',
+  'user.disable': 'User disabled',
+  'user.enable': 'User enabled',
+  'domain.add': 'Domain added',
+  'tenant.create': 'Tenant created',
 };
 
 export async function render(main) {

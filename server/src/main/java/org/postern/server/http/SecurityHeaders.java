@@ -13,11 +13,18 @@ public final class SecurityHeaders {
 
     /**
      * The web app's CSP: only our own scripts, styles and API; images also from data: and blob:
-     * URLs the app makes itself (the TOTP QR code); frames only our own (the sanitised message
-     * view); never framed by anyone. No 'unsafe-inline', no 'unsafe-eval'.
+     * URLs the app makes itself (the TOTP QR code; a message's inline images, fetched with the
+     * token, as data: URLs in the message frame); frames only our own (the sanitised message view, a sandboxed srcdoc frame); never
+     * framed by anyone. No 'unsafe-inline', no 'unsafe-eval'.
+     *
+     * <p>img-src also allows https: because the message frame's srcdoc document inherits this
+     * policy: a remote image the user chose to load ("load remote images", which the server
+     * answers with https: sources only) must pass it. The app's own screens never put a URL from
+     * outside into an image, and the frame adds its own stricter policy that allows https: only
+     * after that choice.
      */
     public static final String WEB_APP_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; "
+            + "img-src 'self' data: blob: https:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
     /** The headers of the web app's static files. */

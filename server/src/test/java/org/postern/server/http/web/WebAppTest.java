@@ -92,7 +92,11 @@ class WebAppTest {
     void theAppsCspIsStrictAndTheApisIsUnchanged() {
         String csp = SecurityHeaders.WEB_APP.get("Content-Security-Policy");
         assertThat(csp).contains("default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",
-                "base-uri 'none'").doesNotContain("unsafe").doesNotContain("*").doesNotContain("http");
+                "base-uri 'none'").doesNotContain("unsafe").doesNotContain("*");
+        // Only images may come from outside, and only over https: the message frame (a srcdoc
+        // document) inherits this policy, and "load remote images" must pass it. Nothing else may.
+        assertThat(csp).contains("img-src 'self' data: blob: https:;");
+        assertThat(csp.replace("img-src 'self' data: blob: https:;", "")).doesNotContain("http");
         assertThat(SecurityHeaders.forResponse(false)).isSameAs(SecurityHeaders.ALL);
         assertThat(SecurityHeaders.forResponse(true)).isSameAs(SecurityHeaders.WEB_APP);
         assertThat(SecurityHeaders.ALL.get("Cache-Control")).isEqualTo("no-store");
