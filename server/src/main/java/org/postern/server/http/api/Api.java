@@ -19,8 +19,14 @@ public final class Api {
 
     private Api() {}
 
+    /** Every route; the send endpoint without its services (for declaring and documenting routes only). */
     public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,
             OutboundQueue queue) {
+        register(routes, identity, directory, webmail, queue, new SendApi(identity, webmail, null, null, null));
+    }
+
+    public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,
+            OutboundQueue queue, SendApi send) {
         ApiErrors.register(routes);
         OpenApiDocument.register(routes);
         new IdentityApi(identity).register(routes);
@@ -29,6 +35,7 @@ public final class Api {
         new AliasApi(identity, directory).register(routes);
         new MailApi(identity, webmail).register(routes);
         new QueueApi(identity, queue).register(routes);
+        send.register(routes);
     }
 
     private static Set<String> strictRoutes() {
