@@ -37,6 +37,9 @@ class SendApiE2ETest {
     private static final String BOB = "bob@example.test";
     private static final String CAROL = "carol@example.test";
     private static final String RITA = "rita@remote.test";
+    /** Sends only in the hourly-budget test. */
+    private static final String ERIN = "erin@example.test";
+    private static final int MESSAGES_PER_HOUR = 6;
     private static final String PASSWORD = "correct horse battery staple";
 
     @TempDir
@@ -53,9 +56,11 @@ class SendApiE2ETest {
     static void start() throws Exception {
         sender = new Launcher(tmp.resolve("sender")).env("POSTERN_HOSTNAME", HOST)
                 .env("POSTERN_SUBMISSION_SENT_COPY", "false")
+                .env("POSTERN_SUBMISSION_MESSAGES_PER_HOUR", Integer.toString(MESSAGES_PER_HOUR))
+                .env("POSTERN_SUBMISSION_MAX_MESSAGE_BYTES", "512KiB")
                 .env("POSTERN_OUTBOUND_RETRY_BASE", "1s").env("POSTERN_OUTBOUND_RETRY_MAX", "2s");
         try (Deployment d = Deployment.open(sender.dataDir())) {
-            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).address(ALICE, ALICE_REVOKED).revoke(ALICE_REVOKED);
+            d.domain(DOMAIN).user(ALICE).user(BOB).user(CAROL).user(ERIN).address(ALICE, ALICE_REVOKED).revoke(ALICE_REVOKED);
         }
         ok(sender.run("dkim", "generate", DOMAIN));
         Launcher.Result zone = sender.run("dns", DOMAIN);
@@ -320,5 +325,40 @@ class SendApiE2ETest {
                 .anyMatch(m -> m.text().contains("Subject: " + subject));
         assertThat(Deployment.messages(sender.dataDir(), BOB, "Sent"))
                 .noneMatch(m -> m.text().contains("Subject: " + subject));
+    }
+
+    @Test
+    void aMessagePastTheSubmissionSizeIs413AndNothingIsStored() {
+        String token = signIn(ALICE);
+        int before = Deployment.messages(sender.dataDir(), BOB, "INBOX").size();
+        Map<String, Object> m = message(ALICE, List.of(BOB), "too big");
+        m.put("attachments", List.of(Map.of("filename", "big.bin",
+                "content_base64", Base64.getEncoder().encodeToString(new byte[600 * 1024]))));
+        Response r = api.post("/api/v1/messages/send", token, m);
+        assertThat(r.status()).as(r.toString()).isEqualTo(413);
+        assertThat(Deployment.messages(sender.dataDir(), BOB, "INBOX")).hasSize(before);
+        assertThat(sender.run("audit-log", "list", "--user", ALICE).out()).contains("message_size");
+    }
+
+    @Test
+    void theHourlyBudgetIsOneForTheApiAndSmtpTogether() throws Exception {
+        String token = signIn(ERIN);
+        for (int i = 0; i < MESSAGES_PER_HOUR; i++) {
+            Response r = api.post("/api/v1/messages/send", token, message(ERIN, List.of(BOB), "budget " + i));
+            assertThat(r.status()).as(i + ": " + r).isEqualTo(201);
+        }
+        Response over = api.post("/api/v1/messages/send", token, message(ERIN, List.of(BOB), "one too many"));
+        assertThat(over.status()).as(over.toString()).isEqualTo(429);
+        assertThat(over.text("error")).isEqualTo("too_many_requests");
+        try (SmtpConnection c = SmtpConnection.ready(senderServer.port("submission"))) {
+            c.startTls();
+            c.command("EHLO laptop.example.test").require(250);
+            c.command("AUTH PLAIN " + Base64.getEncoder().encodeToString(("\0" + ERIN + "\0" + PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8))).require(235);
+            SmtpConnection.Reply hourly = c.command("MAIL FROM:<" + ERIN + ">");
+            assertThat(hourly.code()).as("SMTP shares the API's budget: " + hourly).isEqualTo(450);
+        }
+        assertThat(sender.run("audit-log", "list", "--user", ERIN).out()).contains("api.send")
+                .contains("messages_per_hour");
     }
 }
