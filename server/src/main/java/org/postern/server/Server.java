@@ -106,12 +106,12 @@ public final class Server implements AutoCloseable {
                     new KeyedRateLimiter(config.submission().messagesPerHourPerUser(), Duration.ofHours(1), 100_000,
                             p.clock()),
                     p.clock(), config.submission().maxMessageBytes(), config.submission().maxRecipients());
-            SendApi.Limits sendLimits = new SendApi.Limits(config.httpMaxRequestBytes(), inbound.spoolDir());
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
                     routes -> {
                         new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
                         Api.register(routes, p.identity(), p.directory(), p.webmail(), p.outboundQueue(),
-                                new SendApi(p.identity(), p.webmail(), submitter, sendLimits, config.hostname()));
+                                new SendApi(p.identity(), p.webmail(), submitter, inbound.spoolDir(), p.clock(),
+                                        config.hostname()));
                         webApp.register(routes);
                     }, config.http(), Api.STRICT_ROUTES);
             Optional<Relay> relay = config.outbound().relay().map(hop -> new Relay(hop,

@@ -22,7 +22,7 @@ public final class Api {
     /** Every route; the send endpoint without its services (for declaring and documenting routes only). */
     public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,
             OutboundQueue queue) {
-        register(routes, identity, directory, webmail, queue, new SendApi(identity, webmail, null, null, null));
+        register(routes, identity, directory, webmail, queue, new SendApi(identity, webmail, null, null, null, null));
     }
 
     public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -44,22 +44,27 @@ public final class SendApi {
     private static final int SPOOL_MEMORY_BYTES = 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Where composed messages are spooled, and the request bound (for the docs; the listener enforces it). */
-    public record Limits(long maxRequestBytes, Path spoolDir) {}
-
     private final Identity identity;
     private final Webmail webmail;
     private final Submitter submitter;
-    private final Limits limits;
+    private final Path spoolDir;
+    private final Clock clock;
     private final ApiAuth auth;
     private final String hostname;
 
-    /** The services may be null only when declaring routes (the handlers are then never called). */
-    public SendApi(Identity identity, Webmail webmail, Submitter submitter, Limits limits, String hostname) {
+    /**
+     * The services may be null only when declaring routes (the handlers are then never called).
+     * The request body is bounded by the HTTPS listener (http_max_request_bytes).
+     *
+     * @param spoolDir where composed messages are spooled (large ones encrypted, as for SMTP)
+     */
+    public SendApi(Identity identity, Webmail webmail, Submitter submitter, Path spoolDir, Clock clock,
+            String hostname) {
         this.identity = identity;
         this.webmail = webmail;
         this.submitter = submitter;
-        this.limits = limits;
+        this.spoolDir = spoolDir;
+        this.clock = clock;
         this.auth = new ApiAuth(identity);
         this.hostname = hostname;
     }
@@ -98,8 +103,8 @@ public final class SendApi {
                         .map(List::of).orElse(List.of()), attachments(body));
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
-        ComposedMessage message = ComposedMessage.compose(draft, Instant.now(), hostname, random);
-        try (Spool spool = new Spool(limits.spoolDir(), SPOOL_MEMORY_BYTES)) {
+        ComposedMessage message = ComposedMessage.compose(draft, clock.instant(), hostname, random);
+        try (Spool spool = new Spool(spoolDir, SPOOL_MEMORY_BYTES)) {
             try (OutputStream out = spool.output()) {
                 message.writeTo(out);
             }
