@@ -22,6 +22,10 @@ import org.postern.imap.ImapServer;
 import org.postern.smtp.InboundContext;
 import org.postern.smtp.InboundSmtpServer;
 import org.postern.smtp.SubmissionContext;
+import org.postern.mta.submission.Submitter;
+import org.postern.mta.limits.KeyedRateLimiter;
+import org.postern.server.http.api.SendApi;
+import java.time.Duration;
 import org.postern.mta.dkim.DkimSigner;
 import org.postern.mta.dns.MtaStsPolicy;
 import org.postern.server.http.MtaStsRoute;
@@ -93,15 +97,23 @@ public final class Server implements AutoCloseable {
             TlsMaterial tls = TlsMaterial.load(config, postern.masterKeys().get());
             Postern p = postern;
             WebApp webApp = WebApp.load();
-            https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
-                    routes -> {
-                        new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
-                        Api.register(routes, p.identity(), p.directory(), p.webmail(), p.outboundQueue());
-                        webApp.register(routes);
-                    }, config.http(), Api.STRICT_ROUTES);
             DnsResolver dns = DnsResolver.create(DnsResolver.Settings.defaults(
                     config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
             InboundContext inbound = inboundContext(config, p, tls, dns);
+            // One submission service for SMTP and the API, so the hourly budget is one per user.
+            Submitter submitter = new Submitter(config.hostname(), p.directory(), inbound.intake(),
+                    new DkimSigning(p.dkimKeys(), new DkimSigner(1024 * 1024), p.clock()),
+                    new KeyedRateLimiter(config.submission().messagesPerHourPerUser(), Duration.ofHours(1), 100_000,
+                            p.clock()),
+                    p.clock(), config.submission().maxMessageBytes(), config.submission().maxRecipients());
+            https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
+                    routes -> {
+                        new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
+                        Api.register(routes, p.identity(), p.directory(), p.webmail(), p.outboundQueue(),
+                                new SendApi(p.identity(), p.webmail(), submitter, inbound.spoolDir(), p.clock(),
+                                        config.hostname()));
+                        webApp.register(routes);
+                    }, config.http(), Api.STRICT_ROUTES);
             Optional<Relay> relay = config.outbound().relay().map(hop -> new Relay(hop,
                     RelayTrust.load(config.outbound().relayCa()),
                     RelayCredentialsFile.supplier(p.keysDir(), p.masterKeys()::get)));
@@ -109,9 +121,8 @@ public final class Server implements AutoCloseable {
                     config.outbound(), relay, inbound.spoolDir(), p.clock());
             smtp = new InboundSmtpServer(config.bind(), config.smtpPort(), inbound);
             SubmissionContext submissionContext = SubmissionContext.create(config.hostname(), config.smtp(),
-                    config.submission(), p.directory(), inbound.intake(), p.identity().protocols(), p.identity().audit(),
-                    inbound.tls().orElseThrow(), inbound.spoolDir(), p.clock(),
-                    new DkimSigning(p.dkimKeys(), new DkimSigner(1024 * 1024), p.clock()));
+                    config.submission(), submitter, p.identity().protocols(), p.identity().audit(),
+                    inbound.tls().orElseThrow(), inbound.spoolDir(), p.clock());
             submission = new SubmissionServer(config.bind(), config.submissionPort(), submissionContext, false);
             submissions = new SubmissionServer(config.bind(), config.submissionsPort(), submissionContext, true);
             ImapContext imapContext = new ImapContext(config.hostname(), config.imap(),

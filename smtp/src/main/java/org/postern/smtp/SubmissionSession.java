@@ -2,7 +2,6 @@ package org.postern.smtp;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -11,7 +10,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,15 +37,10 @@ import org.postern.codec.smtp.SmtpLimits;
 import org.postern.codec.smtp.SmtpLineReader;
 import org.postern.codec.smtp.SmtpReply;
 import org.postern.mail.directory.Recipient;
-import org.postern.mail.directory.RecipientCheck;
-import org.postern.model.DomainName;
 import org.postern.model.EmailAddress;
 import org.postern.model.Redact;
-import org.postern.model.SpecialUse;
-import org.postern.mta.intake.Intake;
 import org.postern.mta.intake.Spool;
-import org.postern.mta.submission.SubmissionFixes;
-import org.postern.mta.submission.SubmittedHeader;
+import org.postern.mta.submission.Submitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,21 +49,15 @@ import org.slf4j.LoggerFactory;
  * authentication the session can only greet, start TLS and authenticate: AUTH is neither offered
  * nor accepted without TLS, and MAIL is refused without AUTH. Credentials go to the identity
  * authority alone. The envelope sender and the From:/Sender: headers must be active addresses
- * of the signed-in user; local recipients are delivered through {@link Intake} (with a copy in
- * the sender's Sent), and remote ones are queued by Intake for outbound delivery in the same
+ * of the signed-in user; every check past the protocol's and the delivery itself belong to the
+ * {@link Submitter} the JSON API shares (local copies, the Sent copy and the queue for remote ones in one
  * transaction: 250 only once every copy and the queue entry are durable.
  */
 final class SubmissionSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionSession.class);
     private static final Logger SECURITY = LoggerFactory.getLogger("postern.security");
-    private static final Caller LOOKUP = new Caller.System("smtp-submission");
     private static final int SPOOL_MEMORY_BYTES = 1024 * 1024;
-    /** Smaller than intake's header window, so every field of an accepted header section is filtered. */
-    private static final int MAX_HEADER_BYTES = 256 * 1024;
-    /** Room for the Date: and Message-ID: submission may add. */
-    private static final long HEADER_ROOM_BYTES = 4 * 1024;
     private static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SubmissionContext ctx;
     private final SmtpLimits limits;
@@ -438,28 +425,33 @@ final class SubmissionSession implements Runnable {
                 : Optional.empty();
         Optional<Recipient> own;
         try {
-            own = sender.flatMap(a -> ctx.directory().ownActiveAddress(user, a));
+            own = sender.flatMap(a -> ctx.submitter().sender(user, a));
         } catch (RuntimeException e) {
             return unavailable(e);
         }
         if (own.isEmpty()) {
             SECURITY.warn("event=submission.sender_refused client={} user={} sender={}", client, user.userId(),
                     sender.map(Redact::address).orElse("<>"));
-            audit("refused", Map.of("reason", "envelope_sender_not_owned",
-                    "sender", sender.map(Redact::address).orElse("<>")));
-            reply(SmtpReply.of(553, "5.7.1", "Sender address is not an active address of yours"));
-            return true;
+            return refused(Submitter.senderRefused(sender));
         }
-        if (!ctx.messagesPerUser().tryAcquire(user.userId().toString())) {
+        Optional<Submitter.Result.Refused> hourly = ctx.submitter().chargeHourly(user);
+        if (hourly.isPresent()) {
             SECURITY.warn("event=submission.limit limit=messages_per_hour client={} user={}", client, user.userId());
-            audit("refused", Map.of("reason", "messages_per_hour"));
-            reply(SmtpReply.of(450, "4.7.1", "Hourly sending limit reached, try again later"));
-            return true;
+            return refused(hourly.get());
         }
         mailFrom = sender.get();
         senderAccount = own.get();
         smtpUtf8 = m.smtpUtf8();
         reply(SmtpReply.SENDER_OK);
+        return true;
+    }
+
+    /** Audits (when the refusal says so) and answers a refusal; the session goes on. */
+    private boolean refused(Submitter.Result.Refused r) throws IOException {
+        if (!r.audit().isEmpty()) {
+            audit("refused", r.audit());
+        }
+        reply(r.reply());
         return true;
     }
 
@@ -472,7 +464,7 @@ final class SubmissionSession implements Runnable {
                 recipientLimitAudited = true;
                 SECURITY.info("event=submission.limit limit=recipients_per_message client={} user={}", client,
                         user.userId());
-                audit("refused", Map.of("reason", "recipients_per_message"));
+                audit("refused", Submitter.tooManyRecipients().audit());
             }
             reply(SmtpReply.TOO_MANY_RECIPIENTS);
             return true;
@@ -489,30 +481,24 @@ final class SubmissionSession implements Runnable {
             reply(SmtpReply.of(550, "5.1.1", "Recipient address rejected"));
             return true;
         }
-        RecipientCheck check;
+        Submitter.Destination destination;
         try {
-            check = ctx.directory().checkRecipient(LOOKUP, address.get());
+            destination = ctx.submitter().recipient(address.get());
         } catch (RuntimeException e) {
             return unavailable(e);
         }
-        switch (check) {
-            case RecipientCheck.Accepted a -> {
-                recipients.add(a.recipient());
+        switch (destination) {
+            case Submitter.Destination.Local l -> {
+                recipients.add(l.recipient());
                 reply(SmtpReply.RECIPIENT_OK);
             }
-            case RecipientCheck.UnknownAddress u -> reply(SmtpReply.of(550, "5.1.1", "Recipient address rejected"));
-            case RecipientCheck.DomainNotHosted d when ctx.intake().acceptsRemote() -> {
-                if (!remoteRecipients.contains(address.get())) {
-                    remoteRecipients.add(address.get());
+            case Submitter.Destination.Remote rm -> {
+                if (!remoteRecipients.contains(rm.address())) {
+                    remoteRecipients.add(rm.address());
                 }
                 reply(SmtpReply.RECIPIENT_OK);
             }
-            case RecipientCheck.DomainNotHosted d -> {
-                LOG.info("event=submission.remote_recipient_refused client={} user={} domain={}", client,
-                        user.userId(), address.get().domain());
-                reply(SmtpReply.of(550, "5.7.1",
-                        "Remote recipients are refused: outbound delivery is not available on this server"));
-            }
+            case Submitter.Destination.Refused f -> refused(f.refusal());
         }
         return true;
     }
@@ -563,78 +549,27 @@ final class SubmissionSession implements Runnable {
         }
     }
 
-    /** Checks the header section, fixes it, stores every copy, and gives the reply for the transaction. */
+    /** Hands the message to the submission service, and gives the reply for the transaction. */
     private SmtpReply deliver(Spool spool) {
         try {
-            SubmittedHeader header;
-            try (InputStream in = spool.open()) {
-                header = SubmittedHeader.read(in, MAX_HEADER_BYTES);
-            }
-            if (header.tooLarge()) {
-                audit("refused", Map.of("reason", "header_size"));
-                return SmtpReply.of(552, "5.3.4", "Header section too large");
-            }
-            if (header.malformed()) {
-                return SmtpReply.of(550, "5.6.0", "Malformed header section: every line must be a header field");
-            }
-            EmailAddress from = null;
-            switch (header.authors()) {
-                case SubmittedHeader.Authors.Refused r -> {
-                    audit("refused", Map.of("reason", "from_header_invalid"));
-                    SECURITY.warn("event=submission.from_refused client={} user={}", client, user.userId());
-                    return SmtpReply.of(553, "5.7.1", r.reason());
+            Submitter.Result result = ctx.submitter().submit(new Submitter.Submission(user, senderAccount, mailFrom,
+                    recipients, remoteRecipients, ctx.settings().sentCopy()), spool);
+            return switch (result) {
+                case Submitter.Result.Accepted a -> {
+                    LOG.info("event=submission.accepted client={} user={} id={}", client, user.userId(), a.id());
+                    yield SmtpReply.of(250, "2.0.0", "OK queued as " + a.id());
                 }
-                case SubmittedHeader.Authors.Claimed c -> {
-                    from = c.addresses().get(0);
-                    for (EmailAddress author : c.addresses()) {
-                        if (ctx.directory().ownActiveAddress(user, author).isEmpty()) {
-                            audit("refused", Map.of("reason", "from_header_not_owned", "from", Redact.address(author)));
-                            SECURITY.warn("event=submission.from_refused client={} user={} from={}", client,
-                                    user.userId(), Redact.address(author));
-                            return SmtpReply.of(553, "5.7.1", "From: address is not an active address of yours");
-                        }
+                case Submitter.Result.Refused r -> {
+                    if (!r.audit().isEmpty()) {
+                        audit("refused", r.audit());
                     }
+                    yield r.reply();
                 }
-            }
-            List<String> prepend = finalise(header, from.domain(), spool);
-            List<Intake.Copy> copies = new ArrayList<>();
-            recipients.forEach(r -> copies.add(new Intake.Copy(r, SpecialUse.INBOX)));
-            copies.add(new Intake.Copy(senderAccount, SpecialUse.SENT));
-            Optional<Intake.Relay> relay = remoteRecipients.isEmpty() ? Optional.empty()
-                    : Optional.of(new Intake.Relay(senderAccount, mailFrom, remoteRecipients));
-            String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            ctx.intake().deliver(copies, relay, prepend, SubmissionFixes.dropped(), spool,
-                    ctx.settings().maxMessageBytes() + HEADER_ROOM_BYTES);
-            LOG.info("event=submission.accepted client={} user={} id={} recipients={} remote_recipients={} bytes={}",
-                    client, user.userId(), id, recipients.size(), remoteRecipients.size(), spool.size());
-            return SmtpReply.of(250, "2.0.0", "OK queued as " + id);
-        } catch (IOException | RuntimeException e) {
-            String correlation = UUID.randomUUID().toString().substring(0, 8);
-            LOG.error("event=submission.delivery_failed client={} correlation={} reason={}", client, correlation,
-                    e.getClass().getSimpleName(), e);
-            return SmtpReply.of(451, "4.3.0", "Temporary failure, try again later (" + correlation + ")");
+                case Submitter.Result.TemporaryFailure t -> t.reply();
+            };
         } finally {
             discardTransaction();
         }
-    }
-
-    /**
-     * The one place a submitted message is finalised: the header fields to prepend to every copy
-     * (local, Sent and the outbound queue's) once the checks have passed: the missing Date/Message-ID and
-     * the DKIM signatures of the From: domain over the message as it will be stored. What is sent remotely is
-     * exactly the original with these on top and {@link SubmissionFixes#dropped()} removed.
-     */
-    private List<String> finalise(SubmittedHeader header, DomainName author, Spool spool) throws IOException {
-        byte[] random = new byte[16];
-        RANDOM.nextBytes(random);
-        List<String> fixes = SubmissionFixes.missingFields(header, ctx.clock().instant(), ctx.hostname(), random);
-        // Signed as stored: the fixed message, every copy the same bytes (Sent and the queued one included).
-        List<String> prepend = new ArrayList<>();
-        try (InputStream fixed = Intake.rewritten(spool, fixes, SubmissionFixes.dropped())) {
-            prepend.addAll(ctx.signing().signatures(author, fixed));
-        }
-        prepend.addAll(fixes);
-        return prepend;
     }
 
     private boolean unavailable(RuntimeException e) throws IOException {

@@ -213,7 +213,7 @@ public final class SubmittedHeader {
     }
 
     /** Any '@' in a display name is taken as an address, unless the name is exactly its own address. */
-    private static boolean embedsOtherAddress(String name, EmailAddress own) {
+    static boolean embedsOtherAddress(String name, EmailAddress own) {
         String n = name.strip().replaceAll("^[\"'<]+|[\"'>]+$", "");
         if (n.toLowerCase(Locale.ROOT).equals(own.toString().toLowerCase(Locale.ROOT))) {
             return false;

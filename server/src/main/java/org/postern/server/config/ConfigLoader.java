@@ -424,7 +424,9 @@ public final class ConfigLoader {
                 number(s, ConfigReference.SUBMISSION_MAX_RECIPIENTS, SubmissionSettings.DEFAULT.maxRecipients(), 1, 10_000,
                         problems),
                 number(s, ConfigReference.SUBMISSION_MESSAGES_PER_HOUR, SubmissionSettings.DEFAULT.messagesPerHourPerUser(),
-                        1, 1_000_000, problems));
+                        1, 1_000_000, problems),
+                choice(s.get(ConfigReference.SUBMISSION_SENT_COPY), "true", Set.of("true", "false"), problems)
+                        .equals("true"));
 
         HttpSettings httpSettings = new HttpSettings(origins(s.get(ConfigReference.HTTP_CORS_ORIGINS), problems),
                 number(s, ConfigReference.HTTP_RATE_USER_PER_SECOND, (int) HttpSettings.DEFAULT.userRate(), 1, 1_000_000,

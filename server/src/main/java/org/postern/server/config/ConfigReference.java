@@ -68,6 +68,7 @@ public final class ConfigReference {
     public static final String SUBMISSION_MAX_MESSAGE_BYTES = "submission_max_message_bytes";
     public static final String SUBMISSION_MAX_RECIPIENTS = "submission_max_recipients";
     public static final String SUBMISSION_MESSAGES_PER_HOUR = "submission_messages_per_hour";
+    public static final String SUBMISSION_SENT_COPY = "submission_sent_copy";
     public static final String DNS_SERVERS = "dns_servers";
     public static final String DMARC_MONITOR_DOMAINS = "dmarc_monitor_domains";
     public static final String ACCESS_TOKEN_LIFETIME = "access_token_lifetime";
@@ -171,7 +172,9 @@ public final class ConfigReference {
                     "Largest message a user may send through submission, in bytes (1 KiB to 1 GiB; suffixes KiB, MiB, GiB allowed)."),
             new Entry(SUBMISSION_MAX_RECIPIENTS, "100", "Recipients per message on the submission ports (1 to 10000)."),
             new Entry(SUBMISSION_MESSAGES_PER_HOUR, "200",
-                    "Messages one user may send per hour through submission, all connections together (1 to 1000000)."),
+                    "Messages one user may send per hour through SMTP submission and the API together (1 to 1000000)."),
+            new Entry(SUBMISSION_SENT_COPY, "true",
+                    "true or false: SMTP submission stores a copy in the sender's Sent mailbox (false for clients that APPEND their own; the API always stores one)."),
             new Entry(DNS_SERVERS, "",
                     "DNS servers for SPF, DKIM and DMARC lookups, as host:port list (e.g. 127.0.0.1:5353,[::1]:53); empty for the system's."),
             new Entry(DMARC_MONITOR_DOMAINS, "",

@@ -57,6 +57,8 @@ class PlaintextCanaryE2ETest {
 
     private void exerciseEveryPath(Launcher postern) throws Exception {
         postern.env("POSTERN_LOG_LEVEL", "debug");
+        // Room for a send request whose message spills past the spool's in-memory megabyte.
+        postern.env("POSTERN_HTTP_MAX_REQUEST_BYTES", "8MiB");
         try (LoopbackDns dns = LoopbackDns.zone().txt("remote.test", "v=spf1 ip4:127.0.0.1 -all").start()) {
             postern.env("POSTERN_DNS_SERVERS", dns.serverSpec());
             exerciseEveryPathWithDns(postern);
@@ -120,6 +122,19 @@ class PlaintextCanaryE2ETest {
         }
         assertThat(api.get("/api/v1/messages?body=" + body, token).body().get("messages")).isNotEmpty();
         assertThat(api.get("/api/v1/messages?subject=" + subject, token).body().get("messages")).isNotEmpty();
+
+        // Sending through the API: composed, spooled (past the in-memory part, so on disk), signed,
+        // stored for a local recipient and the Sent copy, and queued for a remote one.
+        java.util.Map<String, Object> send = new java.util.LinkedHashMap<>();
+        send.put("from", "alice@example.org");
+        send.put("from_name", senderName);
+        send.put("to", List.of(secretLocalPart + "@example.org", "someone@remote.test"));
+        send.put("subject", subject);
+        send.put("text", (body + " padding line\n").repeat(60_000));
+        send.put("attachments", List.of(java.util.Map.of("filename", attachment + ".txt", "content_type", "text/plain",
+                "content_base64", java.util.Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)))));
+        ApiClient.Response sent = api.post("/api/v1/messages/send", token, send);
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
     }
 
     private void assertNoCanaryInFiles(Path root) throws IOException {

@@ -20,7 +20,7 @@ public final class Api {
     private Api() {}
 
     public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,
-            OutboundQueue queue) {
+            OutboundQueue queue, SendApi send) {
         ApiErrors.register(routes);
         OpenApiDocument.register(routes);
         new IdentityApi(identity).register(routes);
@@ -29,6 +29,7 @@ public final class Api {
         new AliasApi(identity, directory).register(routes);
         new MailApi(identity, webmail).register(routes);
         new QueueApi(identity, queue).register(routes);
+        send.register(routes);
     }
 
     private static Set<String> strictRoutes() {
