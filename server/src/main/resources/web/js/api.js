@@ -27,13 +27,19 @@ const MESSAGES = {
   internal_error: 'Something went wrong on the server.',
   invalid_invite: 'This invitation is not valid or has expired.',
   invalid_code: 'The code is not valid.',
+  sender_not_allowed: 'The server refused to send from that address.',
+  message_too_large: 'The message is too large.',
+  recipient_rejected: 'A recipient was refused.',
 };
+// Refusals of the send API whose message describes the user's own message (no internal detail).
+const SEND_REFUSALS = ['sender_not_allowed', 'message_too_large', 'recipient_rejected'];
 
 function errorOf(status, data) {
   const code = (data && typeof data.error === 'string') ? data.error : `http_${status}`;
   let message = MESSAGES[code] || `The request failed (${status}).`;
-  // Only invalid_input carries a message, and it describes the user's own input.
+  // invalid_input and the send refusals carry a message about the user's own input.
   if (code === 'invalid_input' && data && typeof data.message === 'string') message = data.message;
+  if (SEND_REFUSALS.includes(code) && data && typeof data.message === 'string') message = `${message} The server said: ${data.message}.`;
   if (code === 'internal_error' && data && typeof data.correlation_id === 'string') {
     message += ` Reference: ${data.correlation_id}.`;
   }

@@ -12,6 +12,7 @@
 // which refuses inline style, and keeping that strict is worth more than the formatting.
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
+import { compose } from './compose.js';
 import { heading, errorBox, loading, notice, button, field, select, checkbox, timeEl, announce } from '../ui.js';
 
 const PAGE = 50;
@@ -45,7 +46,8 @@ export async function render(main, ctx) {
   const boxNav = h('nav', { class: 'mailboxes', 'aria-label': 'Mailboxes' }, loading('Loading your mailboxes…'));
   const messages = h('div', { class: 'messages', id: 'mail-messages' });
   const content = h('div', { class: 'mail-content' });
-  main.append(heading('Mail'), h('div', { class: 'mail' }, h('div', { class: 'mail-side' }, boxNav, searchForm(ctx)),
+  const write = button('New message', { id: 'compose-new', class: 'primary', onclick: () => openCompose(null) });
+  main.append(heading('Mail'), h('div', { class: 'mail' }, h('div', { class: 'mail-side' }, h('p', {}, write), boxNav, searchForm(ctx)),
     h('div', { class: 'mail-main' }, messages, content)));
 
   let boxes = [];
@@ -166,6 +168,24 @@ export async function render(main, ctx) {
         button('Previous', { disabled: index === 0, onclick: () => { index -= 1; drawList(); } }),
         h('span', {}, `Page ${index + 1}`),
         button('Next', { id: 'mail-next', disabled: !page.next_cursor, onclick: () => { index += 1; drawList(); } })));
+  }
+
+  /** The compose form in place of the list or message; back to the list when sent or cancelled. */
+  function openCompose(reply, body, remote) {
+    replace(messages);
+    compose(content, {
+      reply,
+      onCancel: () => (reply ? drawMessage(reply, body, remote) : drawList()),
+      onSent: async (text) => {
+        await refreshCounts();
+        await drawList();
+        replace(messages, notice(text));
+        announce(text);
+        const title = document.getElementById('mail-list-title');
+        if (title) title.setAttribute('tabindex', '-1');
+        if (title) title.focus();
+      },
+    });
   }
 
   async function refreshCounts() {
@@ -292,6 +312,7 @@ export async function render(main, ctx) {
           h('dt', {}, 'Date'), h('dd', {}, timeEl(m.date || m.received)),
           m.arrived_on ? [h('dt', {}, 'Arrived on'), h('dd', { class: 'address' }, m.arrived_on.address)] : null),
         h('div', { class: 'actions toolbar' },
+          button('Reply', { id: 'reply-message', class: 'primary', onclick: () => openCompose(m, body, remote) }),
           button(flagged ? 'Unflag' : 'Flag', { id: 'flag-toggle', 'aria-pressed': flagged ? 'true' : 'false',
             onclick: () => setFlags(flagged ? [] : ['\\Flagged'], flagged ? ['\\Flagged'] : []) }),
           button(seen ? 'Mark unread' : 'Mark read', { id: 'seen-toggle',
