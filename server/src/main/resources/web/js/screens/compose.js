@@ -166,7 +166,8 @@ export async function compose(container, { reply = null, onCancel, onSent }) {
       form.removeAttribute('aria-busy');
       send.textContent = 'Send';
       replace(messages, errorBox(error));
-      announce(error && error.message ? error.message : 'The message was not sent.');
+      // The form is long on a phone: bring the refusal into view (role=alert reads it out).
+      messages.scrollIntoView({ block: 'center' });
     }
   });
   replace(container, form);
