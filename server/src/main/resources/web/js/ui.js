@@ -198,3 +198,11 @@ export function secretOnce(title, value, explanation) {
 }
 
 export { h, append, replace };
+
+/** A byte count for people: B, KB or MB. */
+export function size(bytes) {
+  if (typeof bytes !== 'number') return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -6,20 +6,13 @@
 // address, recipients, sizes) and its refusal is shown as it gave it.
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { errorBox, loading, button, field, select, announce } from '../ui.js';
+import { errorBox, loading, button, field, select, announce, size } from '../ui.js';
 
 // The server's submission limit defaults to 10 MiB for the whole message; base64 adds a third.
 const MAX_ATTACHMENT_BYTES = 7 * 1024 * 1024;
 const MAX_FILES = 20;
 // Light check only: something@something.something, no spaces.
 const ADDRESS = /^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/;
-
-export function size(bytes) {
-  if (typeof bytes !== 'number') return '';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** The bare address from "Name <a@b>" or "a@b"; '' when there is none. */
 export function bareAddress(value) {

@@ -13,7 +13,7 @@
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { compose } from './compose.js';
-import { heading, errorBox, loading, notice, button, field, select, checkbox, timeEl, announce } from '../ui.js';
+import { heading, errorBox, loading, notice, button, field, select, checkbox, timeEl, announce, size } from '../ui.js';
 
 const PAGE = 50;
 const MAX_INLINE_IMAGES = 50;
@@ -34,13 +34,6 @@ function isHttps(src) {
 }
 
 const has = (m, flag) => Array.isArray(m.flags) && m.flags.includes(flag);
-
-function size(bytes) {
-  if (typeof bytes !== 'number') return '';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export async function render(main, ctx) {
   const boxNav = h('nav', { class: 'mailboxes', 'aria-label': 'Mailboxes' }, loading('Loading your mailboxes…'));
