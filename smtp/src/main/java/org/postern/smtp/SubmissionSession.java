@@ -501,6 +501,10 @@ final class SubmissionSession implements Runnable {
                 reply(SmtpReply.RECIPIENT_OK);
             }
             case RecipientCheck.UnknownAddress u -> reply(SmtpReply.of(550, "5.1.1", "Recipient address rejected"));
+            case RecipientCheck.OverQuota q -> {
+                LOG.info("event=submission.rcpt_refused reason=over_quota client={} user={}", client, user.userId());
+                reply(SmtpReply.of(452, "4.2.2", "Mailbox full"));
+            }
             case RecipientCheck.DomainNotHosted d when ctx.intake().acceptsRemote() -> {
                 if (!remoteRecipients.contains(address.get())) {
                     remoteRecipients.add(address.get());
