@@ -27,10 +27,14 @@ import org.postern.model.NotFoundException;
 final class FetchOp {
     private FetchOp() {}
 
-    /** Whether the command has items this server does not offer (BINARY: not advertised). */
-    static boolean unsupported(ImapCommand.Fetch f) {
-        return f.attributes().stream().anyMatch(a -> a instanceof FetchAttribute.Binary
-                || a instanceof FetchAttribute.BinarySize);
+    /**
+     * A BINARY item named a part whose Content-Transfer-Encoding is not known here: the command
+     * ends with {@code NO [UNKNOWN-CTE]} (RFC 3516 §4.3); answers already sent stand.
+     */
+    static final class UnknownTransferEncoding extends Exception {
+        UnknownTransferEncoding() {
+            super("unknown Content-Transfer-Encoding", null, false, false);
+        }
     }
 
     /**
@@ -39,7 +43,7 @@ final class FetchOp {
      * under CONDSTORE ({@code condstore}) a \Seen set by this FETCH is reported with its MODSEQ.
      */
     static void run(ImapCommand.Fetch f, List<Integer> seqs, SelectedMailbox sel, Mailboxes mailboxes,
-            Caller.User caller, boolean condstore, ResponseSink out) throws IOException {
+            Caller.User caller, boolean condstore, ResponseSink out) throws IOException, UnknownTransferEncoding {
         // Whole-message items alone (BODY[], BODY.PEEK[], RFC822: what sync clients fetch) are
         // streamed from the decrypted blob; anything else parses the message in memory.
         boolean streamed = f.attributes().stream().filter(FetchOp::needsContent).allMatch(FetchOp::wholeMessage);
@@ -59,6 +63,14 @@ final class FetchOp {
                     parts = MessageParts.parse(in.readAllBytes());
                 } catch (NotFoundException e) {
                     continue; // expunged and purged meanwhile: nothing to show
+                }
+                // Refused before \Seen is set or anything is sent for this message.
+                for (FetchAttribute a : f.attributes()) {
+                    List<Integer> part = a instanceof FetchAttribute.Binary b ? b.part()
+                            : a instanceof FetchAttribute.BinarySize b ? b.part() : null;
+                    if (part != null && parts.binary(part) instanceof MessageParts.Binary.UnknownEncoding) {
+                        throw new UnknownTransferEncoding();
+                    }
                 }
             }
             boolean flagsChanged = false;
@@ -140,6 +152,7 @@ final class FetchOp {
         return switch (a) {
             case FetchAttribute.Simple s -> s == FetchAttribute.Simple.RFC822 || s == FetchAttribute.Simple.RFC822_TEXT;
             case FetchAttribute.BodySection b -> !b.peek();
+            case FetchAttribute.Binary b -> !b.peek();
             default -> false;
         };
     }
@@ -161,19 +174,43 @@ final class FetchOp {
                 case RFC822_TEXT -> literal(parts.section(new FetchAttribute.Section(List.of(),
                         FetchAttribute.SectionText.TEXT, List.of())).orElse(new byte[0]));
             };
-            case FetchAttribute.BodySection b -> {
-                byte[] octets = parts.section(b.section()).orElse(new byte[0]);
-                if (b.partial().isPresent()) {
-                    FetchAttribute.Partial p = b.partial().get();
-                    int from = (int) Math.min(octets.length, p.offset());
-                    int to = (int) Math.min(octets.length, p.offset() + Math.min(p.length(), Integer.MAX_VALUE));
-                    octets = java.util.Arrays.copyOfRange(octets, from, to);
-                }
-                yield literal(octets);
+            case FetchAttribute.BodySection b -> literal(partial(parts.section(b.section()).orElse(new byte[0]),
+                    b.partial()));
+            case FetchAttribute.Binary b -> {
+                byte[] octets = partial(decoded(parts.binary(b.part())), b.partial());
+                // literal8 only where it is needed: a NUL cannot travel in a plain literal (RFC 3516 §4.2).
+                yield new ImapValue.Literal(octets.length, new ByteArrayInputStream(octets), containsNul(octets));
             }
-            case FetchAttribute.Binary b -> throw new IllegalStateException("BINARY is refused before FETCH runs");
-            case FetchAttribute.BinarySize b -> throw new IllegalStateException("BINARY is refused before FETCH runs");
+            case FetchAttribute.BinarySize b -> ImapValue.number(decoded(parts.binary(b.part())).length);
         };
+    }
+
+    /** The decoded octets; a part that does not exist is empty, as BODY[] answers for one. */
+    private static byte[] decoded(MessageParts.Binary binary) {
+        return switch (binary) {
+            case MessageParts.Binary.Decoded d -> d.octets();
+            case MessageParts.Binary.NoSuchPart n -> new byte[0];
+            case MessageParts.Binary.UnknownEncoding u -> throw new IllegalStateException("checked before answering");
+        };
+    }
+
+    private static byte[] partial(byte[] octets, Optional<FetchAttribute.Partial> partial) {
+        if (partial.isEmpty()) {
+            return octets;
+        }
+        FetchAttribute.Partial p = partial.get();
+        int from = (int) Math.min(octets.length, p.offset());
+        int to = (int) Math.min(octets.length, p.offset() + Math.min(p.length(), Integer.MAX_VALUE));
+        return java.util.Arrays.copyOfRange(octets, from, to);
+    }
+
+    private static boolean containsNul(byte[] octets) {
+        for (byte b : octets) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ImapValue literal(byte[] octets) {

@@ -259,7 +259,7 @@ final class ImapSession {
         }
         caps.addAll(List.of("LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
                 "CHILDREN", "SPECIAL-USE", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT", "ESORT",
-                "LIST-EXTENDED", "LIST-STATUS", "QUOTA", "QUOTA=RES-STORAGE",
+                "LIST-EXTENDED", "LIST-STATUS", "QUOTA", "QUOTA=RES-STORAGE", "BINARY",
                 "APPENDLIMIT=" + ctx.settings().limits().maxAppendBytes()));
         return caps;
     }
@@ -860,9 +860,6 @@ final class ImapSession {
         if (!requireSelected(f.tag())) {
             return badCommands < ctx.settings().maxBadCommands();
         }
-        if (FetchOp.unsupported(f)) {
-            return badCommand(f.tag(), "BINARY is not supported");
-        }
         if (f.vanished() && !qresync) {
             return badCommand(f.tag(), "ENABLE QRESYNC first");
         }
@@ -892,7 +889,12 @@ final class ImapSession {
                 }
             }
         }
-        FetchOp.run(f, seqs, selected, ctx.mailboxes(), user, condstore, this::send);
+        try {
+            FetchOp.run(f, seqs, selected, ctx.mailboxes(), user, condstore, this::send);
+        } catch (FetchOp.UnknownTransferEncoding e) {
+            send(ImapResponse.no(f.tag(), ResponseCode.UNKNOWN_CTE, "Cannot decode this part's transfer encoding"));
+            return true;
+        }
         updates(f.uid());
         send(ImapResponse.ok(f.tag(), (f.uid() ? "UID FETCH" : "FETCH") + " completed"));
         return true;

@@ -274,6 +274,46 @@ final class MessageParts {
         };
     }
 
+    /** What BINARY finds at a part: its decoded octets, no such part, or an encoding not known here. */
+    sealed interface Binary {
+        record Decoded(byte[] octets) implements Binary {}
+
+        record NoSuchPart() implements Binary {}
+
+        record UnknownEncoding() implements Binary {}
+    }
+
+    /**
+     * BINARY[part] (RFC 3516): the part's body with its Content-Transfer-Encoding removed. The
+     * empty part is the whole message as stored; a multipart or message/rfc822 part is never
+     * encoded (RFC 2045 §6.4) and is returned as it is.
+     */
+    Binary binary(List<Integer> part) {
+        if (part.isEmpty()) {
+            return new Binary.Decoded(raw.clone());
+        }
+        Entity e = root;
+        for (int n : part) {
+            if (e != root && e.isMessage()) {
+                e = e.message;
+            }
+            if (e.isMultipart()) {
+                if (n > e.children.size()) {
+                    return new Binary.NoSuchPart();
+                }
+                e = e.children.get(n - 1);
+            } else if (n != 1) {
+                return new Binary.NoSuchPart();
+            }
+        }
+        byte[] body = slice(e.bodyStart, e.bodyEnd);
+        if (e.isMultipart() || e.isMessage()) {
+            return new Binary.Decoded(body);
+        }
+        return TransferDecoding.decode(header(e, "Content-Transfer-Encoding"), body)
+                .<Binary>map(Binary.Decoded::new).orElseGet(Binary.UnknownEncoding::new);
+    }
+
     private byte[] fields(Entity m, List<String> names, boolean include) {
         Set<String> wanted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         wanted.addAll(names);

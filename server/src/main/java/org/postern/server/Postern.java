@@ -100,7 +100,7 @@ public final class Postern implements AutoCloseable {
             FieldSealer sealer = new FieldSealer(dataKeys);
             BlobStore blobs = new EncryptingBlobStore(rawBlobs, dataKeys);
             PasswordHasher hasher = new PasswordHasher(PasswordHasher.Params.DEFAULT);
-            this.directory = new Directory(store, policy, dataKeys, sealer, hasher, clock);
+            this.directory = new Directory(store, policy, dataKeys, sealer, hasher, clock, config.imap().quotaBytes());
             IdentityConfig ic = config.identity();
             AuthSettings defaults = AuthSettings.defaults("https://" + config.hostname());
             AuthSettings authSettings = new AuthSettings(defaults.issuer(), defaults.audience(),

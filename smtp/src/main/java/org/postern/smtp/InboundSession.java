@@ -337,6 +337,11 @@ final class InboundSession implements Runnable {
                 recipients.add(a.recipient());
                 reply(SmtpReply.RECIPIENT_OK);
             }
+            case RecipientCheck.OverQuota q -> {
+                // Temporary, as the big MTAs answer: the owner may make room before the sender gives up.
+                LOG.info("event=smtp.rcpt_refused reason=over_quota client={} rcpt={}", client, shown);
+                reply(SmtpReply.of(452, "4.2.2", "Mailbox full"));
+            }
             case RecipientCheck.UnknownAddress u -> {
                 LOG.info("event=smtp.rcpt_refused reason=unknown client={} rcpt={}", client, shown);
                 reply(SmtpReply.of(550, "5.1.1", "Recipient address rejected"));

@@ -61,6 +61,8 @@ public record ResponseCode(String name, String arguments) {
     public static final ResponseCode CANNOT = of("CANNOT");
     public static final ResponseCode LIMIT = of("LIMIT");
     public static final ResponseCode OVERQUOTA = of("OVERQUOTA");
+    /** RFC 3516: a BINARY fetch of a part whose Content-Transfer-Encoding the server cannot decode. */
+    public static final ResponseCode UNKNOWN_CTE = of("UNKNOWN-CTE");
     public static final ResponseCode ALREADYEXISTS = of("ALREADYEXISTS");
     public static final ResponseCode NONEXISTENT = of("NONEXISTENT");
 

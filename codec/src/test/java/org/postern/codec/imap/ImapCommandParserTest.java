@@ -680,7 +680,9 @@ class ImapCommandParserTest {
             "a FETCH 1 (FLAGS) (VANISHED)", "a FETCH 1 (FLAGS) (CHANGEDSINCE 1 VANISHED)", "a FETCH 1 BODY[]<0.0>",
             "a FETCH 1 BODY[HEADER.FIELDS ()]", "a FETCH 1 BODY[HEADER.FIELDS (a:b)]", "a FETCH 1 BODY[HEADER.FIELDS]",
             "a FETCH 1 BODY[0]", "a FETCH 1 BODY[1.]", "a FETCH 1 BODY[1.FOO]", "a FETCH 1 BODY[HEADER", "a FETCH 1 FOO",
-            "a FETCH 1 BINARY[TEXT]", "a FETCH 1 BINARY", "a FETCH 1 FLAGS[]", "a FETCH 1 (FLAGS) (CHANGEDSINCE x)",
+            "a FETCH 1 BINARY[TEXT]", "a FETCH 1 BINARY", "a FETCH 1 BINARY.PEEK", "a FETCH 1 BINARY[1.MIME]",
+            "a FETCH 1 BINARY[0]", "a FETCH 1 BINARY[1", "a FETCH 1 BINARY.SIZE[1]<0.5>", "a FETCH 1 BINARY[1]<0.0>",
+            "a FETCH 1 BINARY.SIZE", "a FETCH 1 FLAGS[]", "a FETCH 1 (FLAGS) (CHANGEDSINCE x)",
             "a FETCH 1 (FLAGS) (FOO)", "a FETCH 1 (FLAGS) ()", "a FETCH 1 (FLAGS FLAGS", "a FETCH 1 BODY[]<1>",
             "a FETCH 1", "a FETCH FLAGS", "a FETCH 1 ALL FAST", "a FETCH 1 (FLAGS  UID)", "a FETCH 1 BODY[TEXT]x"})
         void malformedFetches(String line) {

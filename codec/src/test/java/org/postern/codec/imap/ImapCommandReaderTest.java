@@ -380,6 +380,41 @@ class ImapCommandReaderTest {
         }
 
         @Test
+        void aLiteral8MessageSplitAcrossReadsKeepsItsNulAndEightBitOctets() throws IOException {
+            // RFC 3516 literal8, synchronising: announced as binary, then the body across tiny reads.
+            byte[] body = {'a', 0, (byte) 0xff, '\r', '\n', 0};
+            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+            wire.writeBytes(bytes("a APPEND INBOX ~{6}\r\n"));
+            wire.writeBytes(body);
+            wire.writeBytes(bytes("\r\n"));
+            ImapCommandReader r = reader(LIMITS, ImapTestStreams.chunked(wire.toByteArray(), 3));
+            ReadResult.LiteralAnnounced announced = (ReadResult.LiteralAnnounced) r.next();
+            assertThat(announced.message().orElseThrow().message().binary()).isTrue();
+            assertThat(announced.size()).isEqualTo(6);
+            r.acceptLiteral();
+            assertThat(((ReadResult.AppendData) r.next()).body().readAllBytes()).isEqualTo(body);
+            assertThat(command(r.next())).isInstanceOf(ImapCommand.Append.class);
+        }
+
+        @Test
+        void aLiteral8BodyIsStreamedAndALiteral8OverTheLimitOrOutsideAppendIsRefused() throws IOException {
+            byte[] body = {'a', 0, (byte) 0xff, '\r', '\n', 0};
+            java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+            wire.writeBytes(bytes("a APPEND INBOX ~{6+}\r\n"));
+            wire.writeBytes(body);
+            wire.writeBytes(bytes("\r\nb APPEND INBOX ~{20+}\r\n" + "x".repeat(20) + "\r\nc LOGIN ~{1+}\r\nx y\r\nd NOOP\r\n"));
+            ImapCommandReader r = reader(LIMITS.withMaxAppendBytes(10), ImapTestStreams.chunked(wire.toByteArray(), 2));
+            ReadResult.AppendData data = (ReadResult.AppendData) r.next();
+            assertThat(data.message().message().binary()).isTrue();
+            assertThat(data.body().readAllBytes()).isEqualTo(body);
+            assertThat(command(r.next())).isEqualTo(new ImapCommand.Append("a", MailboxName.INBOX,
+                    List.of(new AppendMessage(List.of(), Optional.empty(), 6, true))));
+            assertThat(rejected(r.next()).refusal()).isEqualTo(Refusal.MESSAGE_TOO_LARGE);
+            assertThat(rejected(r.next()).refusal()).isEqualTo(Refusal.SYNTAX);
+            assertThat(command(r.next())).isEqualTo(new ImapCommand.Noop("d"));
+        }
+
+        @Test
         void preAuthenticationLimitsAllowNoAppendAtAll() throws IOException {
             ImapCommandReader r = reader(ImapLimits.preAuthentication(), ImapTestStreams.whole(
                     "a APPEND INBOX {1}\r\nb LOGIN alice {2000}\r\nc LOGIN alice {1024}\r\n"));

@@ -59,9 +59,24 @@ public final class Directory {
     private final FieldSealer sealer;
     private final PasswordHasher hasher;
     private final Clock clock;
+    private final long quotaBytes;
 
+    /** A directory with no storage quota on delivery. */
     public Directory(MetadataStore store, AccessPolicy policy, DataKeys dataKeys, FieldSealer sealer,
             PasswordHasher hasher, Clock clock) {
+        this(store, policy, dataKeys, sealer, hasher, clock, 0);
+    }
+
+    /**
+     * @param quotaBytes the storage each account may hold ({@code mail_quota_bytes}); a recipient
+     *     whose account holds this much or more is {@link RecipientCheck.OverQuota}; 0 for none
+     */
+    public Directory(MetadataStore store, AccessPolicy policy, DataKeys dataKeys, FieldSealer sealer,
+            PasswordHasher hasher, Clock clock, long quotaBytes) {
+        if (quotaBytes < 0) {
+            throw new IllegalArgumentException("quotaBytes must be 0 (none) or positive");
+        }
+        this.quotaBytes = quotaBytes;
         this.store = store;
         this.policy = policy;
         this.dataKeys = dataKeys;
@@ -454,7 +469,8 @@ public final class Directory {
      * domain, or why not. Used at RCPT TO; there is no catch-all. The one exception is
      * {@code postmaster@} a hosted domain (RFC 5321 §4.5.1): unless it is an address of its own
      * (then it is handled as any other, and a revoked one stays refused), it goes to an
-     * administrator, see {@link #checkPostmaster}.
+     * administrator, see {@link #checkPostmaster}. An account at or above the quota is
+     * {@link RecipientCheck.OverQuota}, except for postmaster mail.
      */
     public RecipientCheck checkRecipient(Caller caller, EmailAddress address) {
         Scope scope = policy.scopeFor(caller);
@@ -476,6 +492,12 @@ public final class Directory {
                 return postmaster
                         ? postmasterOf(tx, scope, Optional.of(domain.get().tenantId()), address.domain().ascii())
                         : new RecipientCheck.UnknownAddress();
+            }
+            // The quota is checked here, at RCPT TO, and nowhere later: one message (at most the
+            // size limit) per concurrent delivery may still take an account past it. Postmaster
+            // mail is never refused for quota (RFC 5321 §4.5.1 requires it be accepted).
+            if (quotaBytes > 0 && !postmaster && tx.messages().liveBytes(scope, a.get().ownerId()) >= quotaBytes) {
+                return new RecipientCheck.OverQuota();
             }
             return new RecipientCheck.Accepted(
                     new Recipient(a.get().tenantId(), a.get().ownerId(), Optional.of(a.get().id())));

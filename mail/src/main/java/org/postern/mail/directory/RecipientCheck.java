@@ -11,6 +11,13 @@ public sealed interface RecipientCheck {
      */
     record UnknownAddress() implements RecipientCheck {}
 
+    /**
+     * An active address whose owner's stored mail has reached the account quota: refused for now
+     * (452 4.2.2), so the sender retries and the owner can make room. Postmaster mail is never
+     * refused for this reason (RFC 5321 §4.5.1).
+     */
+    record OverQuota() implements RecipientCheck {}
+
     /** A domain this server does not host: relaying is never allowed on the MX port. */
     record DomainNotHosted() implements RecipientCheck {}
 }

@@ -53,7 +53,7 @@ public final class Submitter {
     /** Why a submission was refused; front ends map it to their own status codes. */
     public enum Reason {
         SENDER_NOT_OWNED, FROM_INVALID, FROM_NOT_OWNED, MESSAGES_PER_HOUR, RECIPIENTS_PER_MESSAGE, MESSAGE_SIZE,
-        HEADER_SIZE, MALFORMED, RECIPIENT_UNKNOWN, REMOTE_UNAVAILABLE, NO_RECIPIENTS
+        HEADER_SIZE, MALFORMED, RECIPIENT_UNKNOWN, MAILBOX_FULL, REMOTE_UNAVAILABLE, NO_RECIPIENTS
     }
 
     /** What became of a submission. */
@@ -171,6 +171,11 @@ public final class Submitter {
             case RecipientCheck.Accepted a -> new Destination.Local(a.recipient());
             case RecipientCheck.UnknownAddress u -> new Destination.Refused(new Result.Refused(
                     Reason.RECIPIENT_UNKNOWN, SmtpReply.of(550, "5.1.1", "Recipient address rejected"), Map.of()));
+            case RecipientCheck.OverQuota q -> {
+                LOG.info("event=submission.rcpt_refused reason=over_quota domain={}", address.domain());
+                yield new Destination.Refused(new Result.Refused(Reason.MAILBOX_FULL,
+                        SmtpReply.of(452, "4.2.2", "Mailbox full"), Map.of()));
+            }
             case RecipientCheck.DomainNotHosted d when intake.acceptsRemote() -> new Destination.Remote(address);
             case RecipientCheck.DomainNotHosted d -> {
                 LOG.info("event=submission.remote_recipient_refused domain={}", address.domain());

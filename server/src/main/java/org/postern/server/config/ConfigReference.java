@@ -192,7 +192,8 @@ public final class ConfigReference {
                     "IP-to-location table for impossible-travel checks: a CSV file of cidr,latitude,longitude lines; empty for none."),
             new Entry(MAIL_QUOTA_BYTES, "0",
                     "Storage each user may hold, in bytes (suffixes KiB, MiB, GiB, TiB allowed; 0 for no quota). IMAP QUOTA "
-                            + "reports it and IMAP APPEND enforces it; delivery over SMTP does not check it yet."),
+                            + "reports it, IMAP APPEND enforces it, and SMTP delivery refuses a full account at RCPT TO "
+                            + "(452 4.2.2; postmaster mail excepted)."),
             new Entry(IMAP_IDLE_KEEPALIVE, "2m",
                     "How often an IMAP IDLE with nothing to report sends \"* OK Still here\", to keep NAT and firewall "
                             + "state alive (1s to 29m)."),

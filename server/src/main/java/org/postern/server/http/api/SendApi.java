@@ -135,6 +135,7 @@ public final class SendApi {
             case RECIPIENTS_PER_MESSAGE -> new Answer(400, "invalid_input", "too many recipients");
             case MESSAGE_SIZE, HEADER_SIZE -> new Answer(413, "message_too_large", "the message is too large");
             case RECIPIENT_UNKNOWN -> new Answer(422, "recipient_rejected", "a recipient address does not exist");
+            case MAILBOX_FULL -> new Answer(422, "recipient_rejected", "a recipient's mailbox is full; try again later");
             case REMOTE_UNAVAILABLE -> new Answer(422, "recipient_rejected",
                     "remote recipients are refused: outbound delivery is not available on this server");
             case MALFORMED, NO_RECIPIENTS -> new Answer(400, "invalid_input", "the message could not be sent");
