@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.server.e2e.ApiClient.Response;
@@ -65,6 +66,16 @@ class ApiPlatformE2ETest {
         if (server != null) {
             server.close();
         }
+    }
+
+    /**
+     * Every user shares this server's small per-user budget (1 request/s, burst 3), and a test that
+     * walks many routes with logUserToken empties it; each test starts with the burst refilled, so
+     * a 429 seen here is the one a test provokes, whatever order the tests run in.
+     */
+    @BeforeEach
+    void userBudgetRefilled() throws InterruptedException {
+        Thread.sleep(3_100);
     }
 
     static ApiClient fresh() {
