@@ -71,4 +71,10 @@ public record ImapSettings(int maxConnections, int maxConnectionsPerIp, Duration
         return new ImapSettings(maxConnections, maxConnectionsPerIp, preAuthTimeout, idleTimeout, maxBadCommands, limits,
                 unsafePlaintextLoginOnLoopback, bytes, commandsPerSecond, commandBurst, idleKeepalive);
     }
+
+    /** The same settings with other connection limits (in all, and from one client address). */
+    public ImapSettings withConnectionLimits(int total, int perIp) {
+        return new ImapSettings(total, perIp, preAuthTimeout, idleTimeout, maxBadCommands, limits,
+                unsafePlaintextLoginOnLoopback, quotaBytes, commandsPerSecond, commandBurst, idleKeepalive);
+    }
 }

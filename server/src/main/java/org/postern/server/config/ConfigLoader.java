@@ -416,7 +416,9 @@ public final class ConfigLoader {
         ImapSettings imapSettings = ImapSettings.defaults(maxMessage).withUnsafePlaintextLoginOnLoopback(unsafeImapLogin)
                 .withQuotaBytes(quota(s.get(ConfigReference.MAIL_QUOTA_BYTES), problems))
                 .withIdleKeepalive(duration(s.get(ConfigReference.IMAP_IDLE_KEEPALIVE), Duration.ofMinutes(2),
-                        Duration.ofSeconds(1), Duration.ofMinutes(29), problems));
+                        Duration.ofSeconds(1), Duration.ofMinutes(29), problems))
+                .withConnectionLimits(number(s, ConfigReference.IMAP_MAX_CONNECTIONS, 2000, 1, 1_000_000, problems),
+                        number(s, ConfigReference.IMAP_MAX_CONNECTIONS_PER_IP, 50, 1, 1_000_000, problems));
 
         SubmissionSettings submissionSettings = new SubmissionSettings(
                 size(s.get(ConfigReference.SUBMISSION_MAX_MESSAGE_BYTES), SubmissionSettings.DEFAULT.maxMessageBytes(),

@@ -81,6 +81,8 @@ public final class ConfigReference {
     public static final String UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK = "unsafe_imap_plaintext_login_on_loopback";
     public static final String MAIL_QUOTA_BYTES = "mail_quota_bytes";
     public static final String IMAP_IDLE_KEEPALIVE = "imap_idle_keepalive";
+    public static final String IMAP_MAX_CONNECTIONS = "imap_max_connections";
+    public static final String IMAP_MAX_CONNECTIONS_PER_IP = "imap_max_connections_per_ip";
     public static final String HTTP_CORS_ORIGINS = "http_cors_origins";
     public static final String HTTP_RATE_USER_PER_SECOND = "http_rate_user_per_second";
     public static final String HTTP_RATE_USER_BURST = "http_rate_user_burst";
@@ -197,6 +199,9 @@ public final class ConfigReference {
             new Entry(IMAP_IDLE_KEEPALIVE, "2m",
                     "How often an IMAP IDLE with nothing to report sends \"* OK Still here\", to keep NAT and firewall "
                             + "state alive (1s to 29m)."),
+            new Entry(IMAP_MAX_CONNECTIONS, "2000",
+                    "Open IMAP connections in all, both ports; beyond it a new one gets * BYE (1 to 1000000)."),
+            new Entry(IMAP_MAX_CONNECTIONS_PER_IP, "50", "Open IMAP connections from one client address (1 to 1000000)."),
             new Entry(API_MAIL_PAGE_MAX, "200",
                     "Most envelopes or search results one mail API page may ask for with limit (10 to 1000)."),
             new Entry(API_MAIL_SORT_MAX_MESSAGES, "5000",

@@ -86,6 +86,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void imapConnectionLimitsAreConfigurableAndBounded() {
+        assertThat(load().imap().maxConnections()).isEqualTo(2000);
+        assertThat(load().imap().maxConnectionsPerIp()).isEqualTo(50);
+        env.put("POSTERN_IMAP_MAX_CONNECTIONS", "12000");
+        env.put("POSTERN_IMAP_MAX_CONNECTIONS_PER_IP", "11000");
+        assertThat(load().imap().maxConnections()).isEqualTo(12000);
+        assertThat(load().imap().maxConnectionsPerIp()).isEqualTo(11000);
+        env.put("POSTERN_IMAP_MAX_CONNECTIONS_PER_IP", "0");
+        assertThat(failure()).contains("imap_max_connections_per_ip");
+    }
+
+    @Test
     void theFileInTheDataDirectoryIsReadWithCommentsBlankLinesAndQuotes() throws IOException {
         write("# Postern", "", "smtp_port = 2525", "  hostname=MX.Example.ORG.  ", "log_format = \"json\"",
                 "max_message_bytes = 10MiB", "bind = ::1");

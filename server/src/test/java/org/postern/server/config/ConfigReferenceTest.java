@@ -37,13 +37,13 @@ class ConfigReferenceTest {
                 "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers",
                 "dmarc_monitor_domains", "unsafe_imap_plaintext_login_on_loopback", "submission_max_message_bytes",
                 "submission_max_recipients", "submission_messages_per_hour", "submission_sent_copy", "mail_quota_bytes",
-                "imap_idle_keepalive", "http_cors_origins", "http_rate_user_per_second", "http_rate_user_burst",
+                "imap_idle_keepalive", "imap_max_connections", "imap_max_connections_per_ip", "http_cors_origins", "http_rate_user_per_second", "http_rate_user_burst",
                 "http_rate_ip_per_second", "http_rate_ip_burst", "http_rate_sign_in_per_minute",
                 "http_rate_sign_in_burst", "api_mail_page_max", "api_mail_sort_max_messages", "api_mail_search_max_scan",
                 "api_mail_search_max_bodies", "mail_render_max_parts", "outbound_transport", "outbound_tls_required_domains",
                 "outbound_max_queue_time", "outbound_delay_notice_after", "outbound_retry_base", "outbound_retry_max",
                 "outbound_workers", "outbound_connections_per_domain", "outbound_connect_timeout",
                 "outbound_command_timeout", "outbound_relay", "outbound_relay_ca")
-                .hasSize(70);
+                .hasSize(72);
     }
 }
