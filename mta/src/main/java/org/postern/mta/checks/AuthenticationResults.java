@@ -35,13 +35,14 @@ public final class AuthenticationResults {
         return authservId.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Collects results, then writes them in the order spf, dkim, dmarc. */
+    /** Collects results, then writes them in the order spf, dkim, dmarc, arc. */
     public static final class Builder {
         private final String authservId;
         private SpfResult spf;
         private List<DkimResult> dkim = List.of();
         private boolean dkimSet;
         private DmarcResult dmarc;
+        private ArcResult arc;
 
         private Builder(String authservId) {
             this.authservId = requireAuthservId(authservId);
@@ -64,6 +65,12 @@ public final class AuthenticationResults {
             return this;
         }
 
+        /** The ARC chain result (the "arc" method RFC 8617 registers). */
+        public Builder arc(ArcResult result) {
+            this.arc = Objects.requireNonNull(result, "result");
+            return this;
+        }
+
         /** The field value (what follows "Authentication-Results:"), folded with CRLF TAB. */
         public String buildValue() {
             List<String> parts = new ArrayList<>();
@@ -80,6 +87,10 @@ public final class AuthenticationResults {
             }
             if (dmarc != null) {
                 parts.add(dmarcPart(dmarc));
+            }
+            if (arc != null && arc.status() != ArcResult.Status.NONE) {
+                // Most mail carries no ARC set; "arc=none" on all of it would only be noise.
+                parts.add(arcPart(arc));
             }
             if (parts.isEmpty()) {
                 return authservId + "; none";
@@ -134,6 +145,18 @@ public final class AuthenticationResults {
             }
             comment(sb, detail);
             r.fromDomain().ifPresent(d -> sb.append(" header.from=").append(d.ascii()));
+            return sb.toString();
+        }
+
+        private static String arcPart(ArcResult r) {
+            StringBuilder sb = new StringBuilder("arc=").append(r.status().token());
+            // RFC 8617 §10.1 registers no property naming the sealer, so it goes in the comment.
+            StringBuilder detail = new StringBuilder("i=").append(r.instances());
+            r.sealer().ifPresent(d -> detail.append(" sealed by ").append(d.ascii()));
+            if (!r.reason().isEmpty()) {
+                detail.append(", ").append(r.reason());
+            }
+            comment(sb, detail.toString());
             return sb.toString();
         }
 

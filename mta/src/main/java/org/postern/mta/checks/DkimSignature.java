@@ -11,7 +11,12 @@ import java.util.regex.Pattern;
 import org.postern.model.DomainName;
 import org.postern.model.InvalidInputException;
 
-/** A parsed and syntax-checked DKIM-Signature header field (RFC 6376 §3.5, §6.1.1). */
+/**
+ * A parsed and syntax-checked DKIM-Signature header field (RFC 6376 §3.5, §6.1.1), or an
+ * ARC-Message-Signature (RFC 8617 §4.1.2), which has the same syntax and meaning but for three
+ * differences: no v= tag, i= is the ARC instance rather than an identity, and it must not sign
+ * ARC-Seal fields.
+ */
 final class DkimSignature {
     static final Pattern SELECTOR = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
     private static final Pattern FIELD_NAME = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]+");
@@ -57,11 +62,12 @@ final class DkimSignature {
     final Optional<Instant> timestamp;
     final Optional<Instant> expiry;
     final String signaturePrefix;
+    final int arcInstance; // 0 for a DKIM-Signature
 
     private DkimSignature(HeaderBlock.Field field, Algorithm algorithm, byte[] signature, byte[] bodyHash,
             boolean relaxedHeaders, boolean relaxedBody, DomainName domain, String selector, List<String> signedFields,
             String identityDomain, long bodyLimit, boolean hasBodyLimit, Optional<Instant> timestamp,
-            Optional<Instant> expiry, String signaturePrefix) {
+            Optional<Instant> expiry, String signaturePrefix, int arcInstance) {
         this.field = field;
         this.algorithm = algorithm;
         this.signature = signature;
@@ -77,6 +83,7 @@ final class DkimSignature {
         this.timestamp = timestamp;
         this.expiry = expiry;
         this.signaturePrefix = signaturePrefix;
+        this.arcInstance = arcInstance;
     }
 
     DkimResult result(DkimResult.Status status, boolean testing, String reason) {
@@ -84,6 +91,15 @@ final class DkimSignature {
     }
 
     static DkimSignature parse(HeaderBlock.Field field) throws Invalid {
+        return parse(field, false);
+    }
+
+    /** An ARC-Message-Signature field; {@link #arcInstance} is its i= (1 to {@link ArcVerifier#MAX_INSTANCE}). */
+    static DkimSignature parseArcMessageSignature(HeaderBlock.Field field) throws Invalid {
+        return parse(field, true);
+    }
+
+    private static DkimSignature parse(HeaderBlock.Field field, boolean arc) throws Invalid {
         Map<String, String> tags;
         try {
             tags = TagList.parse(field.value());
@@ -104,12 +120,12 @@ final class DkimSignature {
         };
         String algToken = algorithm == null ? "" : algorithm.token;
 
-        for (String required : List.of("v", "a", "b", "bh", "d", "h", "s")) {
+        for (String required : arc ? List.of("i", "a", "b", "bh", "d", "h", "s") : List.of("v", "a", "b", "bh", "d", "h", "s")) {
             if (!tags.containsKey(required)) {
                 throw invalid(d, selector, prefix, algToken, "signature lacks the " + required + "= tag");
             }
         }
-        if (!"1".equals(tags.get("v"))) {
+        if (!arc && !"1".equals(tags.get("v"))) {
             throw unsupported(d, selector, prefix, algToken, "unsupported signature version");
         }
         if (algorithm == null) {
@@ -155,9 +171,18 @@ final class DkimSignature {
         if (!signed.contains("from")) {
             throw invalid(d, selector, prefix, algToken, "From is not signed");
         }
+        if (arc && signed.contains("arc-seal")) {
+            throw invalid(d, selector, prefix, algToken, "ARC-Message-Signature signs ARC-Seal");
+        }
         DomainName domain = d.get();
         String identityDomain = domain.ascii();
-        if (tags.containsKey("i")) {
+        int instance = 0;
+        if (arc) {
+            instance = ArcVerifier.instance(tags.get("i"));
+            if (instance == 0) {
+                throw invalid(d, selector, prefix, algToken, "invalid i= instance");
+            }
+        } else if (tags.containsKey("i")) {
             String i = decodeQuotedPrintable(tags.get("i"));
             int at = i == null ? -1 : i.lastIndexOf('@');
             Optional<DomainName> id = at < 0 ? Optional.empty() : domainOf(i.substring(at + 1));
@@ -193,7 +218,7 @@ final class DkimSignature {
             throw invalid(d, selector, prefix, algToken, "x= is not after t=");
         }
         return new DkimSignature(field, algorithm, sig, bh, relaxedHeaders, relaxedBody, domain, selector,
-                List.copyOf(signed), identityDomain, limit, hasLimit, t, x, prefix);
+                List.copyOf(signed), identityDomain, limit, hasLimit, t, x, prefix, instance);
     }
 
     private static boolean isCanon(String s) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.postern.mta.checks.DkimResult.Status;
+import org.postern.model.DomainName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,27 +185,11 @@ public final class DkimVerifier {
         if (sig.timestamp.isPresent() && sig.timestamp.get().isAfter(now.plus(limits.allowedClockSkew()))) {
             return sig.result(Status.FAIL, false, "signature timestamp in the future");
         }
-        String keyName = sig.selector + "._domainkey." + sig.domain.ascii();
-        DnsAnswer answer = keyAnswers.computeIfAbsent(keyName, dns::txt);
-        DkimKey key;
-        switch (answer.status()) {
-            case OK -> {
-                try {
-                    key = selectKey(answer.values());
-                } catch (DkimKey.Unusable e) {
-                    return sig.result(e.status, false, e.getMessage());
-                }
-            }
-            case NXDOMAIN, NODATA -> {
-                return sig.result(Status.PERMERROR, false, "no key for signature");
-            }
-            case INVALID -> {
-                return sig.result(Status.PERMERROR, false, "invalid key answer");
-            }
-            default -> {
-                return sig.result(Status.TEMPERROR, false, "key lookup failed");
-            }
+        KeyLookup lookup = fetchKey(sig.domain, sig.selector, dns, keyAnswers);
+        if (lookup.key() == null) {
+            return sig.result(lookup.status(), false, lookup.reason());
         }
+        DkimKey key = lookup.key();
         if (!key.keyType.equals(sig.algorithm.keyType)) {
             return sig.result(Status.PERMERROR, key.testing, "key type does not match a=");
         }
@@ -224,6 +209,27 @@ public final class DkimVerifier {
             return sig.result(Status.POLICY, key.testing, "unsigned body content after l=");
         }
         return sig.result(Status.PASS, key.testing, "");
+    }
+
+    /** A key found at selector._domainkey.domain, or the status and reason why there is none. */
+    record KeyLookup(DkimKey key, Status status, String reason) {}
+
+    /** Looks up and parses a signing key; answers are shared through {@code keyAnswers} within one message. */
+    static KeyLookup fetchKey(DomainName domain, String selector, DnsSession dns, Map<String, DnsAnswer> keyAnswers) {
+        String keyName = selector + "._domainkey." + domain.ascii();
+        DnsAnswer answer = keyAnswers.computeIfAbsent(keyName, dns::txt);
+        return switch (answer.status()) {
+            case OK -> {
+                try {
+                    yield new KeyLookup(selectKey(answer.values()), Status.PASS, "");
+                } catch (DkimKey.Unusable e) {
+                    yield new KeyLookup(null, e.status, e.getMessage());
+                }
+            }
+            case NXDOMAIN, NODATA -> new KeyLookup(null, Status.PERMERROR, "no key for signature");
+            case INVALID -> new KeyLookup(null, Status.PERMERROR, "invalid key answer");
+            default -> new KeyLookup(null, Status.TEMPERROR, "key lookup failed");
+        };
     }
 
     /** One usable key among the TXT records, or why not. */
@@ -252,16 +258,20 @@ public final class DkimVerifier {
         throw firstError;
     }
 
-    private static boolean headerSignatureVerifies(DkimSignature sig, DkimKey key, HeaderBlock headers) {
-        byte[] data = signedHeaderData(sig, headers);
+    static boolean headerSignatureVerifies(DkimSignature sig, DkimKey key, HeaderBlock headers) {
+        return signatureVerifies(sig.algorithm, key, sig.signature, signedHeaderData(sig, headers));
+    }
+
+    /** Whether {@code signature} over the canonical header {@code data} verifies with {@code key}. */
+    static boolean signatureVerifies(DkimSignature.Algorithm algorithm, DkimKey key, byte[] signature, byte[] data) {
         try {
-            if (sig.algorithm == DkimSignature.Algorithm.RSA_SHA256) {
+            if (algorithm == DkimSignature.Algorithm.RSA_SHA256) {
                 Signature verifier = Signature.getInstance("SHA256withRSA");
                 verifier.initVerify(key.key);
                 verifier.update(data);
-                return verifier.verify(sig.signature);
+                return verifier.verify(signature);
             }
-            if (sig.signature.length != 64) {
+            if (signature.length != 64) {
                 return false;
             }
             // RFC 8463 §3: Ed25519 signs the SHA-256 hash of the canonical header data.
@@ -269,7 +279,7 @@ public final class DkimVerifier {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(key.key);
             verifier.update(hash);
-            return verifier.verify(sig.signature);
+            return verifier.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }

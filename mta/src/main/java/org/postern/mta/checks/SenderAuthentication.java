@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sender-authentication facade for intake: SPF, DKIM and DMARC on one message, the
+ * The sender-authentication facade for intake: SPF, DKIM, DMARC and ARC on one message, the
  * Authentication-Results value, and a recommended action. DMARC decides the action: reject for
  * a failing p=reject (after pct=) or a From header that is not exactly one address, junk for
  * quarantine, defer (4xx) when DNS failed where it mattered; SPF and DKIM alone never refuse
- * mail. Recipient domains in {@link Mode#MONITOR} always get {@link Action#DELIVER} with the same
+ * mail, and the ARC result is reported only (no sealer is trusted to override DMARC). Recipient domains in {@link Mode#MONITOR} always get {@link Action#DELIVER} with the same
  * results and header, so a domain can watch before it enforces. Thread-safe; never throws for
  * anything the message, the envelope or DNS contain.
  */
@@ -78,6 +78,7 @@ public final class SenderAuthentication {
     private final Settings settings;
     private final SpfCheck spf;
     private final DkimVerifier dkim;
+    private final ArcVerifier arc;
     private final DmarcEvaluator dmarc;
     private final ForgedHeaderFilter forgedHeaders;
 
@@ -94,6 +95,7 @@ public final class SenderAuthentication {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.spf = new SpfCheck(resolver);
         this.dkim = new DkimVerifier(resolver, settings.dkimLimits(), clock);
+        this.arc = new ArcVerifier(resolver);
         this.dmarc = new DmarcEvaluator(resolver, suffixes, random);
         this.forgedHeaders = new ForgedHeaderFilter(settings.authservId());
     }
@@ -126,21 +128,27 @@ public final class SenderAuthentication {
         SpfResult spfResult = spf.check(ip, heloName, mailFrom);
         List<DkimResult> dkimResults;
         DmarcResult dmarcResult;
+        ArcResult arcResult;
         try (InputStream raw = message.open(); InputStream in = new BufferedInputStream(raw, 16 * 1024)) {
             HeaderBlock headers = HeaderBlock.read(in, settings.dkimLimits().maxHeaderBytes());
-            dkimResults = dkim.verify(headers, in);
+            ArcVerifier.Pending chain = arc.begin(headers);
+            InputStream body = chain.body(in);
+            dkimResults = dkim.verify(headers, body);
+            arcResult = chain.finish(body);
             dmarcResult = dmarc.evaluate(headers, spfResult, dkimResults);
         } catch (HeaderBlock.TooLargeException e) {
             dkimResults = List.of(DkimVerifier.headerTooLarge());
+            arcResult = ArcResult.fail(0, Optional.empty(), "header block too large");
             dmarcResult = DmarcEvaluator.fromProblem("header block too large");
         } catch (IOException | RuntimeException e) {
             LOG.warn("sender authentication could not read the message: {}", e.getClass().getSimpleName());
             dkimResults = List.of(DkimVerifier.unreadable());
+            arcResult = ArcResult.fail(0, Optional.empty(), "message could not be read");
             dmarcResult = new DmarcResult(DmarcResult.Status.TEMPERROR, Optional.empty(), Optional.empty(),
                     Policy.NONE, Policy.NONE, false, false, "message could not be read");
         }
         String header = AuthenticationResults.builder(settings.authservId())
-                .spf(spfResult).dkim(dkimResults).dmarc(dmarcResult).buildValue();
+                .spf(spfResult).dkim(dkimResults).dmarc(dmarcResult).arc(arcResult).buildValue();
         Mode mode = modeFor(recipientDomains);
         Action action = Action.DELIVER;
         String reply = "";
@@ -148,11 +156,11 @@ public final class SenderAuthentication {
             action = actionFor(dmarcResult);
             reply = replyFor(action, dmarcResult);
         }
-        LOG.info("sender authentication: mailfrom={} helo={} spf={} dkim={} dmarc={} from={} mode={} action={}",
+        LOG.info("sender authentication: mailfrom={} helo={} spf={} dkim={} dmarc={} from={} arc={} mode={} action={}",
                 mailFrom == null || mailFrom.isBlank() ? "<>" : Redact.address(mailFrom), logSafe(heloName),
                 spfResult.status().token(), dkimSummary(dkimResults), dmarcResult.status().token(),
-                dmarcResult.fromDomain().map(DomainName::ascii).orElse("-"), mode, action);
-        return new SenderVerdict(spfResult, dkimResults, dmarcResult, header, mode, action, reply);
+                dmarcResult.fromDomain().map(DomainName::ascii).orElse("-"), arcResult.status().token(), mode, action);
+        return new SenderVerdict(spfResult, dkimResults, dmarcResult, arcResult, header, mode, action, reply);
     }
 
     /** The mode for a set of recipient domains: MONITOR if any of them is. */

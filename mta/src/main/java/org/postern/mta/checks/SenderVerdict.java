@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param spf the SPF result
  * @param dkim one result per evaluated DKIM signature, in header order (empty: unsigned)
  * @param dmarc the DMARC result
+ * @param arc the ARC chain validation result (reported, never acted on)
  * @param authenticationResults the Authentication-Results field value to prepend (see
  *     {@link AuthenticationResults#FIELD_NAME}), folded with CRLF TAB, without the final CRLF
  * @param mode the mode that decided {@code action}
@@ -20,6 +21,7 @@ public record SenderVerdict(
         SpfResult spf,
         List<DkimResult> dkim,
         DmarcResult dmarc,
+        ArcResult arc,
         String authenticationResults,
         SenderAuthentication.Mode mode,
         Action action,
@@ -41,6 +43,7 @@ public record SenderVerdict(
         Objects.requireNonNull(spf, "spf");
         dkim = List.copyOf(dkim);
         Objects.requireNonNull(dmarc, "dmarc");
+        Objects.requireNonNull(arc, "arc");
         Objects.requireNonNull(authenticationResults, "authenticationResults");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(action, "action");

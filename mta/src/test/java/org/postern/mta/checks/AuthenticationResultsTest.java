@@ -70,4 +70,16 @@ class AuthenticationResultsTest {
         assertThatThrownBy(() -> AuthenticationResults.builder("")).isInstanceOf(IllegalArgumentException.class);
         assertThat(AuthenticationResults.builder("MX.Postern.TEST").buildValue()).startsWith("mx.postern.test;");
     }
+
+    @Test
+    void arcIsWrittenAfterDmarcWithTheSealerInTheCommentAndLeftOutWhenThereIsNoChain() {
+        ArcResult pass = new ArcResult(ArcResult.Status.PASS, 2, Optional.of(DomainName.parse("lists.example.test")), "");
+        assertThat(AuthenticationResults.builder("mx.postern.test").dmarc(DMARC).arc(pass).buildValue())
+                .endsWith("header.from=example.test;\r\n\tarc=pass (i=2 sealed by lists.example.test)");
+        ArcResult fail = ArcResult.fail(1, Optional.empty(), "ARC-Seal 1 did not verify\r\nX-Injected: yes");
+        assertThat(AuthenticationResults.builder("mx.postern.test").arc(fail).buildValue())
+                .isEqualTo("mx.postern.test;\r\n\tarc=fail (i=1, ARC-Seal 1 did not verifyX-Injected: yes)");
+        assertThat(AuthenticationResults.builder("mx.postern.test").spf(SPF).arc(ArcResult.none()).buildValue())
+                .doesNotContain("arc");
+    }
 }

@@ -1,6 +1,7 @@
 package org.postern.server.e2e;
 
 import org.postern.mta.checks.LoopbackDns;
+import org.postern.mta.checks.PythonArc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.server.e2e.CliE2ETest.ok;
 
@@ -17,7 +18,7 @@ import org.postern.server.e2e.Deployment.Mail;
 import org.postern.server.e2e.SmtpConnection.Reply;
 
 /**
- * SPF, DKIM and DMARC as the MX applies them, with the senders' records on a real DNS server
+ * SPF, DKIM, DMARC and ARC as the MX applies them, with the senders' records on a real DNS server
  * (dnsmasq) and signatures made by dkimpy. The client is always 127.0.0.1.
  */
 class SmtpSenderAuthE2ETest {
@@ -29,6 +30,7 @@ class SmtpSenderAuthE2ETest {
 
     static Dkimpy.Key rsa;
     static Dkimpy.Key ed25519;
+    static PythonArc.Key listArc;
     static LoopbackDns dns;
     static Launcher postern;
     static RunningServer server;
@@ -37,6 +39,7 @@ class SmtpSenderAuthE2ETest {
     static void startServer() throws Exception {
         rsa = Dkimpy.rsaKey();
         ed25519 = Dkimpy.ed25519Key();
+        listArc = PythonArc.rsaKey();
         dns = LoopbackDns.zone()
                 .txt("good.test", "v=spf1 ip4:127.0.0.1 -all")
                 .txt("strict.test", "v=spf1 -all")
@@ -47,6 +50,7 @@ class SmtpSenderAuthE2ETest {
                 .txt("ed._domainkey.signed.test", ed25519.publicRecord())
                 .txt("shop.test", "v=spf1 -all")
                 .txt("_dmarc.shop.test", "v=DMARC1; p=quarantine")
+                .txt("arc._domainkey.list.test", listArc.publicRecord())
                 .start();
         postern = new Launcher(tmp.resolve("data")).env("POSTERN_DNS_SERVERS", dns.serverSpec())
                 .env("POSTERN_DMARC_MONITOR_DOMAINS", "watched.test");
@@ -156,5 +160,44 @@ class SmtpSenderAuthE2ETest {
         }
         assertThat(Deployment.messages(deaf.dataDir(), ALICE, "INBOX")).isEmpty();
         assertThat(Deployment.messages(deaf.dataDir(), ALICE, "Junk")).isEmpty();
+    }
+
+    /** A message as the mailing list list.test received it from good.test, sealed by the list. */
+    private static byte[] sealedByTheList(String id, String body) throws Exception {
+        byte[] received = TestMessages.message("Authentication-Results: list.test; spf=pass smtp.mailfrom=good.test\r\n",
+                "news@good.test", ALICE, id, "Through the list", body);
+        return PythonArc.seal(received, listArc, "arc", "list.test", "list.test");
+    }
+
+    @Test
+    void anArcChainAddedByAMailingListIsVerifiedAndRecorded() throws Exception {
+        String id = TestMessages.newMessageId("good.test");
+        Reply r = deliver(server.smtpPort(), "bounce@good.test", ALICE, sealedByTheList(id, "From the list.\r\n"));
+        assertThat(r.code()).as(r.toString()).isEqualTo(250);
+        Mail stored = Deployment.find(postern.dataDir(), ALICE, "INBOX", id).orElseThrow();
+        assertThat(ourResults(stored)).contains("spf=pass").contains("arc=pass (i=1 sealed by list.test)");
+    }
+
+    @Test
+    void anArcChainBrokenInTransitIsRecordedAsFailedButDoesNotDecideDelivery() throws Exception {
+        String id = TestMessages.newMessageId("good.test");
+        byte[] sealed = sealedByTheList(id, "Original text.\r\n");
+        byte[] altered = new String(sealed, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("Original text.", "Altered text.").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Reply r = deliver(server.smtpPort(), "bounce@good.test", ALICE, altered);
+        assertThat(r.code()).as(r.toString()).isEqualTo(250);
+        Mail stored = Deployment.find(postern.dataDir(), ALICE, "INBOX", id).orElseThrow();
+        assertThat(ourResults(stored)).contains("spf=pass")
+                .contains("arc=fail (i=1 sealed by list.test, ARC-Message-Signature 1 did not verify)");
+    }
+
+    @Test
+    void mailWithoutArcFieldsGetsNoArcResult() throws Exception {
+        String id = TestMessages.newMessageId("good.test");
+        Reply r = deliver(server.smtpPort(), "bounce@good.test", ALICE,
+                TestMessages.message("news@good.test", ALICE, id, "Plain", "No chain.\r\n"));
+        assertThat(r.code()).as(r.toString()).isEqualTo(250);
+        Mail stored = Deployment.find(postern.dataDir(), ALICE, "INBOX", id).orElseThrow();
+        assertThat(ourResults(stored)).contains("spf=pass").doesNotContainPattern("\\barc=");
     }
 }
