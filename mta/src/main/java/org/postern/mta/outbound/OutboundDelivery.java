@@ -301,7 +301,9 @@ public final class OutboundDelivery implements AutoCloseable {
                 }
             }
             for (QueuedRecipient r : recipients) {
-                outcomes.put(r, new Outcome(RecipientState.DEFERRED, "4.4.1", lastError,
+                // 4.7.5 (RFC 3463: cryptographic failure) when DANE refused the hosts, else "no answer from host".
+                String status = lastError.startsWith("DANE") ? "4.7.5" : "4.4.1";
+                outcomes.put(r, new Outcome(RecipientState.DEFERRED, status, lastError,
                         connectedHop == null ? null : connectedHop.host(), false));
             }
             return outcomes;
