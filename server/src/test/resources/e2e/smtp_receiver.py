@@ -2,10 +2,15 @@
 
 Usage: smtp_receiver.py PORT OUTDIR [CERTFILE KEYFILE LOGIN PASSWORD]. With the last four it is a
 smarthost: it offers STARTTLS (with that certificate) and AUTH PLAIN after it, and refuses MAIL
-until the client has signed in as LOGIN with PASSWORD. Prints "listening PORT" once bound. Recipients decide the
+until the client has signed in as LOGIN with PASSWORD. smtp_receiver.py PORT OUTDIR starttls
+CERTFILE KEYFILE is an MX that offers STARTTLS with that certificate and no AUTH, except while a
+file OUTDIR/no-starttls exists (each session looks). It listens on 127.0.0.1, or on the address in
+the environment variable RECEIVER_BIND. Prints "listening PORT" once bound. Recipients decide the
 answer: a local part starting with "later" is refused 451 for its first two RCPT attempts (then
 accepted), "refuse" is 550, anything else is accepted. Each accepted message is written to OUTDIR
-as <n>.eml with the envelope in <n>.env; every RCPT answer is appended to OUTDIR/log.
+as <n>.eml with the envelope in <n>.env; every RCPT answer is appended to OUTDIR/log, and in
+starttls mode "sni NAME" for each handshake, "tls failed" for a handshake the client gave up,
+and "delivered <n> tls=yes|no" for each message.
 """
 import base64
 import os
@@ -19,10 +24,15 @@ attempts = {}
 counter = [0]
 outdir = sys.argv[2]
 relay = sys.argv[3:7] if len(sys.argv) >= 7 else None
+starttls = sys.argv[4:6] if len(sys.argv) == 6 and sys.argv[3] == 'starttls' else None
 tls_context = None
 if relay:
     tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls_context.load_cert_chain(relay[0], relay[1])
+if starttls:
+    tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls_context.load_cert_chain(starttls[0], starttls[1])
+    tls_context.sni_callback = lambda sock, name, ctx: log('sni %s' % name)
 
 
 def log(line):
@@ -39,15 +49,20 @@ class Session(socketserver.StreamRequestHandler):
         self.send('220 receiver.test ESMTP test receiver')
         mail_from, rcpts = None, []
         tls, authenticated = False, False
+        offer_tls = bool(relay) or (bool(starttls) and not os.path.exists(os.path.join(outdir, 'no-starttls')))
         while True:
             raw = self.rfile.readline(4096)
             if not raw:
                 return
             line = raw.decode('utf-8', 'replace').rstrip('\r\n')
             verb = line[:4].upper()
-            if verb == 'STAR' and relay and not tls:
+            if verb == 'STAR' and offer_tls and not tls:
                 self.send('220 2.0.0 Ready to start TLS')
-                self.connection = tls_context.wrap_socket(self.connection, server_side=True)
+                try:
+                    self.connection = tls_context.wrap_socket(self.connection, server_side=True)
+                except (ssl.SSLError, OSError):
+                    log('tls failed')
+                    return
                 self.rfile = self.connection.makefile('rb')
                 self.wfile = self.connection.makefile('wb')
                 tls = True
@@ -71,7 +86,7 @@ class Session(socketserver.StreamRequestHandler):
                 continue
             if verb == 'EHLO':
                 self.send('250-receiver.test')
-                if relay and not tls:
+                if offer_tls and not tls:
                     self.send('250-STARTTLS')
                 if relay and tls:
                     self.send('250-AUTH PLAIN')
@@ -122,6 +137,8 @@ class Session(socketserver.StreamRequestHandler):
                 with open(os.path.join(outdir, '%d.env' % n), 'w') as f:
                     f.write(mail_from + '\n' + '\n'.join(rcpts) + '\n')
                 os.rename(os.path.join(outdir, '%d.eml.tmp' % n), os.path.join(outdir, '%d.eml' % n))
+                if starttls:
+                    log('delivered %d tls=%s' % (n, 'yes' if tls else 'no'))
                 self.send('250 2.0.0 Ok: queued as %d' % n)
             elif verb == 'RSET':
                 mail_from, rcpts = None, []
@@ -140,6 +157,6 @@ class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
 
-server = Server(('127.0.0.1', int(sys.argv[1])), Session)
+server = Server((os.environ.get('RECEIVER_BIND', '127.0.0.1'), int(sys.argv[1])), Session)
 print('listening %d' % server.server_address[1], flush=True)
 server.serve_forever()

@@ -99,6 +99,7 @@ public final class Server implements AutoCloseable {
             WebApp webApp = WebApp.load();
             DnsResolver dns = DnsResolver.create(DnsResolver.Settings.defaults(
                     config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
+            warnIfDaneTrustsARemoteResolver(config);
             InboundContext inbound = inboundContext(config, p, tls, dns);
             // One submission service for SMTP and the API, so the hourly budget is one per user.
             Submitter submitter = new Submitter(config.hostname(), p.directory(), inbound.intake(),
@@ -244,6 +245,25 @@ public final class Server implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("event=dkim.status_check_failed reason={}", e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * DANE trusts the AD bit of the resolver's answers; between a remote resolver and us anyone on
+     * the path can set it, so DANE then protects nothing (RFC 7672 §2.1, as Postfix warns).
+     */
+    private static void warnIfDaneTrustsARemoteResolver(Config config) {
+        if (!config.outbound().dane()) {
+            return;
+        }
+        List<java.net.InetSocketAddress> servers =
+                config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers();
+        for (java.net.InetSocketAddress server : servers) {
+            if (!server.getAddress().isLoopbackAddress()) {
+                LOG.warn("event=config.dane_remote_resolver server={} advice=\"outbound_dane trusts the DNSSEC AD bit of "
+                        + "dns_servers; run a validating resolver on loopback (e.g. unbound on 127.0.0.1) or set "
+                        + "outbound_dane=false\"", server.getAddress().getHostAddress());
+            }
         }
     }
 }

@@ -96,7 +96,9 @@ public final class DnsResolver {
             SimpleResolver r = new SimpleResolver(server);
             r.setTimeout(settings.queryTimeout());
             // EDNS0 with the payload size the DNS flag day 2020 recommends; truncated answers go to TCP.
-            r.setEDNS(0, 1232, 0, List.of());
+            // DO (RFC 3225) as Postfix's dnssec support level sets it: some validating resolvers report
+            // AD only to clients that say they understand DNSSEC.
+            r.setEDNS(0, 1232, org.xbill.DNS.ExtendedFlags.DO, List.of());
             list.add(r);
         }
         this.resolvers = List.copyOf(list);

@@ -13,6 +13,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -21,6 +22,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -64,6 +66,11 @@ public final class DnsSession {
         return lookup(name, Type.PTR);
     }
 
+    /** TLSA records (RFC 6698) as {@code usage selector matching-type hex}, e.g. {@code _25._tcp.mx.example.com}. */
+    public DnsAnswer tlsa(String name) {
+        return lookup(name, Type.TLSA);
+    }
+
     /** How many queries were sent so far (each server attempt counts). */
     public int queriesSent() {
         return queries;
@@ -86,13 +93,16 @@ public final class DnsSession {
             return DnsAnswer.of(Status.INVALID);
         }
         try {
+            // Authenticated only when every response on the way (each CNAME hop) says so.
+            boolean authenticated = true;
             for (int hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
                 Message response = send(current, type);
                 if (response == null) {
                     return DnsAnswer.of(Status.TEMPFAIL);
                 }
+                authenticated &= response.getHeader().getFlag(Flags.AD);
                 if (response.getRcode() == Rcode.NXDOMAIN) {
-                    return DnsAnswer.of(Status.NXDOMAIN);
+                    return DnsAnswer.of(Status.NXDOMAIN, authenticated);
                 }
                 List<Record> answer = response.getSection(Section.ANSWER);
                 Name target = current;
@@ -116,10 +126,10 @@ public final class DnsSession {
                     }
                 }
                 if (!data.isEmpty()) {
-                    return toAnswer(data);
+                    return toAnswer(data, authenticated);
                 }
                 if (target.equals(current)) {
-                    return DnsAnswer.of(Status.NODATA);
+                    return DnsAnswer.of(Status.NODATA, authenticated);
                 }
                 current = target;
             }
@@ -130,7 +140,7 @@ public final class DnsSession {
         }
     }
 
-    private DnsAnswer toAnswer(List<Record> data) {
+    private DnsAnswer toAnswer(List<Record> data, boolean authenticated) {
         DnsResolver.Settings s = resolver.settings();
         if (data.size() > s.maxAnswerRecords()) {
             return DnsAnswer.of(Status.INVALID);
@@ -157,12 +167,20 @@ public final class DnsSession {
                 case AAAARecord a -> values.add(addressText(a.getAddress()));
                 case MXRecord m -> values.add(hostText(m.getTarget()));
                 case PTRRecord p -> values.add(hostText(p.getTarget()));
+                case TLSARecord t -> {
+                    byte[] association = t.getCertificateAssociationData();
+                    if (association.length > s.maxTxtRecordBytes()) {
+                        return DnsAnswer.of(Status.INVALID);
+                    }
+                    values.add(t.getCertificateUsage() + " " + t.getSelector() + " " + t.getMatchingType() + " "
+                            + java.util.HexFormat.of().formatHex(association));
+                }
                 default -> {
                     return DnsAnswer.of(Status.INVALID);
                 }
             }
         }
-        return new DnsAnswer(Status.OK, values);
+        return new DnsAnswer(Status.OK, values, authenticated);
     }
 
     private static String addressText(InetAddress address) {
@@ -186,6 +204,8 @@ public final class DnsSession {
             queries++;
             long wait = Math.min(remaining, s.queryTimeout().toNanos());
             Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+            // RFC 6840 §5.7: ask the recursive server to tell us (AD) whether it validated the answer.
+            query.getHeader().setFlag(Flags.AD);
             var future = server.sendAsync(query).toCompletableFuture();
             try {
                 Message response = future.get(wait, TimeUnit.NANOSECONDS);

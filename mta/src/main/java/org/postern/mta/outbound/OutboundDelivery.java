@@ -89,7 +89,8 @@ public final class OutboundDelivery implements AutoCloseable {
         this.queue = queue;
         this.intake = intake;
         this.settings = settings;
-        this.routes = new RouteResolver(dns, settings.transport(), relay.map(Relay::hop));
+        this.routes = new RouteResolver(dns, settings.transport(), relay.map(Relay::hop), settings.dane(),
+                settings.mxPort());
         this.clock = clock;
         this.scope = policy.scopeFor(WORKER);
         this.backoff = new Backoff(settings.retryBase(), settings.retryMax());
@@ -197,6 +198,7 @@ public final class OutboundDelivery implements AutoCloseable {
         private SmtpClient client;
         private Route.Hop connectedHop;
         private boolean stsEnforced;
+        private String connectFailure;
 
         DomainDelivery(String domain, List<QueuedRecipient> recipients) {
             this.domain = domain;
@@ -239,11 +241,15 @@ public final class OutboundDelivery implements AutoCloseable {
 
         /**
          * MTA-STS (RFC 8461) for MX routes: in enforce mode only MX hosts the policy names are
-         * used, over TLS with a verified certificate; testing and none change nothing.
-         * Operator overrides are the operator's word and skip it.
+         * used, over TLS with a verified certificate; testing and none change nothing. A host
+         * with DANE keeps DANE and is never dropped by MTA-STS (RFC 8461 §2: MTA-STS must not
+         * override DANE). Operator overrides are the operator's word and skip both.
          */
         private Route withPolicy(Route route) {
             if (!(route instanceof Route.Hops h) || settings.transport().containsKey(domain) || viaRelay()) {
+                return route;
+            }
+            if (h.hops().stream().allMatch(hop -> hop.dane().isPresent())) {
                 return route;
             }
             Optional<MtaStsPolicy> policy = mtaSts.policy(domain, dns.newSession());
@@ -251,7 +257,8 @@ public final class OutboundDelivery implements AutoCloseable {
                 return route;
             }
             stsEnforced = true;
-            List<Route.Hop> allowed = h.hops().stream().filter(hop -> policy.get().allows(hop.host())).toList();
+            List<Route.Hop> allowed = h.hops().stream()
+                    .filter(hop -> hop.dane().isPresent() || policy.get().allows(hop.host())).toList();
             return allowed.isEmpty() ? new Route.TryLater("no MX host matches the domain's MTA-STS policy")
                     : new Route.Hops(allowed);
         }
@@ -271,7 +278,7 @@ public final class OutboundDelivery implements AutoCloseable {
             boolean tlsRequired = stsEnforced || viaRelay() || settings.tlsRequiredDomains().contains(domain);
             for (int attempt = 0; attempt < 2; attempt++) {
                 if (client == null && !connect(h, tlsRequired)) {
-                    lastError = "could not connect to any host for the domain";
+                    lastError = connectFailure != null ? connectFailure : "could not connect to any host for the domain";
                     break;
                 }
                 try (InputStream content = queue.open(m)) {
@@ -294,7 +301,9 @@ public final class OutboundDelivery implements AutoCloseable {
                 }
             }
             for (QueuedRecipient r : recipients) {
-                outcomes.put(r, new Outcome(RecipientState.DEFERRED, "4.4.1", lastError,
+                // 4.7.5 (RFC 3463: cryptographic failure) when DANE refused the hosts, else "no answer from host".
+                String status = lastError.startsWith("DANE") ? "4.7.5" : "4.4.1";
+                outcomes.put(r, new Outcome(RecipientState.DEFERRED, status, lastError,
                         connectedHop == null ? null : connectedHop.host(), false));
             }
             return outcomes;
@@ -302,6 +311,12 @@ public final class OutboundDelivery implements AutoCloseable {
 
         private boolean connect(Route.Hops h, boolean tlsRequired) {
             for (Route.Hop hop : h.hops()) {
+                if (hop.dane().isPresent() && !viaRelay()) {
+                    if (connectDane(hop, hop.dane().get())) {
+                        return true;
+                    }
+                    continue;
+                }
                 SmtpClient.TlsMode mode = tlsRequired ? SmtpClient.TlsMode.REQUIRED_VERIFIED : SmtpClient.TlsMode.OPPORTUNISTIC;
                 try {
                     client = open(hop, mode);
@@ -326,6 +341,40 @@ public final class OutboundDelivery implements AutoCloseable {
                 }
             }
             return false;
+        }
+
+        /**
+         * DANE (RFC 7672 §2.2): STARTTLS and a certificate matching the TLSA records, or no
+         * delivery to this host; never the clear. A mismatch or a missing STARTTLS may be an
+         * attack on the path, so it is logged as a security event (the host, never the mail).
+         */
+        private boolean connectDane(Route.Hop hop, DanePolicy policy) {
+            try {
+                client = SmtpClient.open(hop.address(), hop.host(), settings.heloName(), SmtpClient.TlsMode.DANE,
+                        policy.context(clock), Optional.empty(), settings.connectTimeout(), settings.commandTimeout(),
+                        settings.dataTimeout());
+                connectedHop = hop;
+                LOG.info("event=outbound.dane_verified domain={} host={} authenticated={}", domain, hop.host(),
+                        policy.authenticates());
+                return true;
+            } catch (SSLException e) {
+                daneFailed(hop, "TLS handshake failed: the certificate does not match the TLSA records, or no common TLS parameters");
+            } catch (SmtpClient.SessionFailure e) {
+                if (e.reply().isEmpty() || e.getMessage().contains("STARTTLS")) {
+                    daneFailed(hop, e.getMessage());
+                } else {
+                    LOG.info("event=outbound.connect_failed domain={} host={} reason={}", domain, hop.host(), describe(e));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.info("event=outbound.connect_failed domain={} host={} reason={}", domain, hop.host(), describe(e));
+            }
+            return false;
+        }
+
+        private void daneFailed(Route.Hop hop, String reason) {
+            connectFailure = "DANE: " + reason + " (" + hop.host() + ")";
+            LOG.warn("event=security.dane_failed domain={} host={} address={} reason=\"{}\"", domain, hop.host(),
+                    hop.address().getAddress().getHostAddress(), reason);
         }
 
         private SmtpClient open(Route.Hop hop, SmtpClient.TlsMode mode) throws IOException {

@@ -25,11 +25,14 @@ import java.util.Set;
  * @param leaseTime how long a claimed recipient is held for one worker before another may take it
  * @param relay the smarthost for every domain without an override, if any
  * @param relayCa a PEM file of certificates to trust for the smarthost instead of the JDK's roots
+ * @param dane whether DNSSEC-authenticated TLSA records (RFC 7672) are honoured for MX delivery
+ * @param mxPort the port hosts found by MX or address lookup are reached on (25 but in test deployments)
  */
 public record OutboundSettings(String heloName, Duration maxQueueTime, Duration delayNoticeAfter, Duration retryBase,
         Duration retryMax, Map<String, NextHop> transport, Set<String> tlsRequiredDomains, int workers,
         int perDestination, Duration connectTimeout, Duration commandTimeout, Duration dataTimeout,
-        Duration pollInterval, Duration leaseTime, Optional<NextHop> relay, Optional<java.nio.file.Path> relayCa) {
+        Duration pollInterval, Duration leaseTime, Optional<NextHop> relay, Optional<java.nio.file.Path> relayCa,
+        boolean dane, int mxPort) {
 
     public OutboundSettings {
         Objects.requireNonNull(heloName, "heloName");
@@ -46,6 +49,9 @@ public record OutboundSettings(String heloName, Duration maxQueueTime, Duration 
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(relayCa, "relayCa");
         tlsRequiredDomains = Set.copyOf(tlsRequiredDomains);
+        if (mxPort < 1 || mxPort > 65535) {
+            throw new IllegalArgumentException("mxPort must be 1..65535");
+        }
         if (workers < 1 || perDestination < 1) {
             throw new IllegalArgumentException("workers and perDestination must be at least 1");
         }
@@ -58,7 +64,8 @@ public record OutboundSettings(String heloName, Duration maxQueueTime, Duration 
     public static OutboundSettings defaults(String heloName) {
         return new OutboundSettings(heloName, Duration.ofDays(5), Duration.ofHours(4), Duration.ofMinutes(5),
                 Duration.ofHours(1), Map.of(), Set.of(), 20, 4, Duration.ofSeconds(30), Duration.ofMinutes(5),
-                Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMinutes(30), Optional.empty(), Optional.empty());
+                Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMinutes(30), Optional.empty(), Optional.empty(),
+                true, RouteResolver.SMTP_PORT);
     }
 
     private static void positive(Duration d, String name) {

@@ -6,10 +6,17 @@ import java.util.List;
 /** Where mail for one destination domain goes, or why it cannot go anywhere now or ever. */
 sealed interface Route {
 
-    /** One address to try, with the host name it belongs to (for TLS checks and logs). */
-    record Hop(String host, InetSocketAddress address) {}
+    /**
+     * One address to try, with the host name it belongs to (for TLS checks and logs), and the DANE
+     * policy when DNSSEC-authenticated TLSA records apply to it (RFC 7672).
+     */
+    record Hop(String host, InetSocketAddress address, java.util.Optional<DanePolicy> dane) {
+        Hop(String host, InetSocketAddress address) {
+            this(host, address, java.util.Optional.empty());
+        }
+    }
 
-    /** Addresses to try in order; {@code verifiedTlsName} is false for routing overrides. */
+    /** Addresses to try in order. */
     record Hops(List<Hop> hops) implements Route {
         public Hops {
             hops = List.copyOf(hops);

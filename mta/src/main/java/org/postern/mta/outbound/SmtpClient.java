@@ -44,6 +44,12 @@ final class SmtpClient implements AutoCloseable {
         OPPORTUNISTIC,
         /** STARTTLS must be offered and the certificate must chain to a trusted root and name the host. */
         REQUIRED_VERIFIED,
+        /**
+         * DANE (RFC 7672): STARTTLS must be offered, SNI names the host, and the certificate is
+         * judged only by the {@link DanePolicy} context passed as the verifier (no PKIX, no
+         * host-name check of ours: DANE-EE ignores names, DANE-TA checks them itself).
+         */
+        DANE,
         /** No STARTTLS: the retry after a failed opportunistic handshake. */
         NONE
     }
@@ -124,11 +130,13 @@ final class SmtpClient implements AutoCloseable {
             c.hello(heloName);
             if (mode != TlsMode.NONE) {
                 if (c.extensions.containsKey("STARTTLS")) {
-                    c.startTls(mode == TlsMode.REQUIRED_VERIFIED, verifier);
+                    c.startTls(mode, verifier);
                     c.hello(heloName);
                 } else if (mode == TlsMode.REQUIRED_VERIFIED) {
                     throw new SessionFailure("TLS is required for this destination and the server does not offer STARTTLS",
                             null);
+                } else if (mode == TlsMode.DANE) {
+                    throw new SessionFailure("the host publishes TLSA records (DANE) and does not offer STARTTLS", null);
                 }
             }
             if (credentials.isPresent()) {
@@ -202,7 +210,12 @@ final class SmtpClient implements AutoCloseable {
         }
     }
 
-    private void startTls(boolean verify, SSLContext verifier) throws IOException {
+    private void startTls(TlsMode mode, SSLContext verifier) throws IOException {
+        boolean verify = mode == TlsMode.REQUIRED_VERIFIED;
+        boolean dane = mode == TlsMode.DANE;
+        if (dane && verifier == null) {
+            throw new IllegalArgumentException("DANE needs its policy's context");
+        }
         RemoteReply r = command("STARTTLS", commandTimeout);
         if (r.code() != 220) {
             throw new SessionFailure("STARTTLS refused", r);
@@ -211,13 +224,16 @@ final class SmtpClient implements AutoCloseable {
         if (in.available() > 0) {
             throw new SessionFailure("server sent data behind its STARTTLS reply", null);
         }
-        SSLContext context = verify ? (verifier != null ? verifier : verifyingContext()) : OPPORTUNISTIC;
+        SSLContext context = dane ? verifier : verify ? (verifier != null ? verifier : verifyingContext()) : OPPORTUNISTIC;
         SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket,
                 socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         SSLParameters params = ssl.getSSLParameters();
         params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         if (verify) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (verify || dane) {
+            // SNI names the host (RFC 7672 asks DANE clients to send it: servers may pick their certificate by it).
             try {
                 params.setServerNames(List.of(new SNIHostName(host)));
             } catch (IllegalArgumentException e) {

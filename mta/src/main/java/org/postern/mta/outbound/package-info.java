@@ -13,7 +13,10 @@
  * where control characters are flattened so nothing can become a header or a MIME boundary).
  * Data the server sends behind its STARTTLS reply ends the session. Opportunistic TLS does not
  * check certificates; a destination listed as TLS-required gets STARTTLS with certificate and
- * host-name verification or nothing, as does one whose MTA-STS policy says enforce. The MTA-STS
+ * host-name verification or nothing, as does one whose MTA-STS policy says enforce. An MX host
+ * with DNSSEC-authenticated TLSA records (the resolver's AD bit, {@link
+ * org.postern.mta.outbound.DanePolicy}) gets STARTTLS with a certificate matching them or
+ * nothing; the TLSA data is untrusted input too, parsed strictly and bounded. The MTA-STS
  * policy host is untrusted too: fetched over HTTPS with a verified certificate, no redirects,
  * bounded headers and body, timeouts, and parsed strictly. DNS answers go through the bounded resolver, and addresses
  * from DNS that are loopback, link-local, multicast or unspecified are never connected to. The

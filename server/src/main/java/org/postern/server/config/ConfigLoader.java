@@ -507,10 +507,13 @@ public final class ConfigLoader {
                 relayCa = Optional.of(p);
             }
         }
+        boolean dane = choice(s.get(ConfigReference.OUTBOUND_DANE), "true", Set.of("true", "false"), problems)
+                .equals("true");
+        int mxPort = number(s, ConfigReference.OUTBOUND_MX_PORT, d.mxPort(), 1, 65535, problems);
         // Idle workers look at the queue at least as often as the shortest retry wait.
         Duration poll = retryBase.compareTo(d.pollInterval()) < 0 ? retryBase : d.pollInterval();
         return new OutboundSettings(d.heloName(), maxQueue, delayNotice, retryBase, retryMax, transport, tlsRequired,
-                workers, perDomain, connect, command, d.dataTimeout(), poll, d.leaseTime(), relay, relayCa);
+                workers, perDomain, connect, command, d.dataTimeout(), poll, d.leaseTime(), relay, relayCa, dane, mxPort);
     }
 
     private static InetAddress bind(Setting s, List<String> problems) {

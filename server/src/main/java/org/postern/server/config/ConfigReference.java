@@ -107,6 +107,8 @@ public final class ConfigReference {
     public static final String OUTBOUND_COMMAND_TIMEOUT = "outbound_command_timeout";
     public static final String OUTBOUND_RELAY = "outbound_relay";
     public static final String OUTBOUND_RELAY_CA = "outbound_relay_ca";
+    public static final String OUTBOUND_DANE = "outbound_dane";
+    public static final String OUTBOUND_MX_PORT = "outbound_mx_port";
 
     /** The name of the configuration file looked for in the data directory. */
     public static final String DEFAULT_FILE_NAME = "postern.conf";
@@ -239,6 +241,13 @@ public final class ConfigReference {
             new Entry(OUTBOUND_RELAY_CA, "",
                     "PEM file of the certificates to trust for the smarthost instead of the system's roots (a private "
                             + "relay's CA or its own certificate); empty for the system's roots."),
+            new Entry(OUTBOUND_DANE, "true",
+                    "true or false: honour DANE (RFC 7672) for MX delivery: when the MX and TLSA records are DNSSEC-"
+                            + "validated (the AD bit of the dns_servers), STARTTLS with a certificate matching the TLSA "
+                            + "records is required, else the mail waits. Protects only when dns_servers is a validating "
+                            + "resolver on this host (e.g. unbound on 127.0.0.1); never applies to outbound_transport or outbound_relay."),
+            new Entry(OUTBOUND_MX_PORT, "25",
+                    "Port of the servers found by MX (or address) lookup (1 to 65535). Only test deployments change it."),
             new Entry(UNSAFE_IMAP_PLAINTEXT_LOGIN_ON_LOOPBACK, "false",
                     "For tests only: true lets IMAP clients on a loopback address log in without TLS (passwords in the clear). "
                             + "Never set it on a real server."));

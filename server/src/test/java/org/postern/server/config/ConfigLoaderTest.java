@@ -86,6 +86,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void daneIsOnByDefaultAndTheMxPortIs25UnlessSetWithinBounds() {
+        assertThat(load().outbound().dane()).isTrue();
+        assertThat(load().outbound().mxPort()).isEqualTo(25);
+        env.put("POSTERN_OUTBOUND_DANE", "false");
+        env.put("POSTERN_OUTBOUND_MX_PORT", "2525");
+        assertThat(load().outbound().dane()).isFalse();
+        assertThat(load().outbound().mxPort()).isEqualTo(2525);
+        env.put("POSTERN_OUTBOUND_DANE", "maybe");
+        assertThat(failure()).contains("outbound_dane");
+        env.put("POSTERN_OUTBOUND_DANE", "true");
+        env.put("POSTERN_OUTBOUND_MX_PORT", "0");
+        assertThat(failure()).contains("outbound_mx_port");
+        env.put("POSTERN_OUTBOUND_MX_PORT", "65536");
+        assertThat(failure()).contains("outbound_mx_port");
+    }
+
+    @Test
     void imapConnectionLimitsAreConfigurableAndBounded() {
         assertThat(load().imap().maxConnections()).isEqualTo(2000);
         assertThat(load().imap().maxConnectionsPerIp()).isEqualTo(50);

@@ -43,7 +43,7 @@ class ConfigReferenceTest {
                 "api_mail_search_max_bodies", "mail_render_max_parts", "outbound_transport", "outbound_tls_required_domains",
                 "outbound_max_queue_time", "outbound_delay_notice_after", "outbound_retry_base", "outbound_retry_max",
                 "outbound_workers", "outbound_connections_per_domain", "outbound_connect_timeout",
-                "outbound_command_timeout", "outbound_relay", "outbound_relay_ca")
-                .hasSize(72);
+                "outbound_command_timeout", "outbound_relay", "outbound_relay_ca", "outbound_dane", "outbound_mx_port")
+                .hasSize(74);
     }
 }
