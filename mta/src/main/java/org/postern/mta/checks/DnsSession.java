@@ -64,6 +64,11 @@ public final class DnsSession {
         return lookup(name, Type.PTR);
     }
 
+    /** The CNAME target of {@code name} itself (not followed); NODATA when the name has no CNAME. */
+    public DnsAnswer cname(String name) {
+        return lookup(name, Type.CNAME);
+    }
+
     /** How many queries were sent so far (each server attempt counts). */
     public int queriesSent() {
         return queries;
@@ -96,7 +101,8 @@ public final class DnsSession {
                 }
                 List<Record> answer = response.getSection(Section.ANSWER);
                 Name target = current;
-                for (int i = 0; i < MAX_CNAME_HOPS; i++) {
+                // Asked for the CNAME itself: the record at the name is the answer, nothing to follow.
+                for (int i = 0; type != Type.CNAME && i < MAX_CNAME_HOPS; i++) {
                     Name next = null;
                     for (Record r : answer) {
                         if (r instanceof CNAMERecord c && r.getName().equals(target)) {
@@ -157,6 +163,7 @@ public final class DnsSession {
                 case AAAARecord a -> values.add(addressText(a.getAddress()));
                 case MXRecord m -> values.add(hostText(m.getTarget()));
                 case PTRRecord p -> values.add(hostText(p.getTarget()));
+                case CNAMERecord c -> values.add(hostText(c.getTarget()));
                 default -> {
                     return DnsAnswer.of(Status.INVALID);
                 }
