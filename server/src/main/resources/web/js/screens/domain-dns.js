@@ -55,7 +55,7 @@ export async function render(main, { params }) {
     replace(area,
       pagedTable(`DNS records for ${name}`, [
         { label: 'Status', cell: (r) => h('span', { class: `badge dns-status dns-status-${r.status}` }, STATUS[r.status] || r.status) },
-        { label: 'Type', cell: (r) => r.type },
+        { label: 'Type', cell: (r) => h('span', { class: 'nowrap' }, r.type) },
         { label: 'Name', cell: (r) => h('code', { class: 'address dns-name' }, r.name) },
         { label: 'Value to publish', cell: (r) => h('div', {},
           h('code', { class: 'dns-value' }, r.value),

@@ -86,9 +86,24 @@ async function entryScreen(main, id, navigate) {
   const title = heading('Queued message');
   const messages = h('div', { class: 'messages', id: 'queue-messages' });
   const area = h('div', { id: 'queue-entry' }, loading());
-  main.append(title, h('p', {}, h('a', { href: '#/queue', id: 'back-to-queue' }, '← Back to the queue')), messages, area);
+  // One refresh at a time: the button stays disabled until the page is redrawn.
+  const refresh = button('Refresh', { id: 'queue-entry-refresh', onclick: () => draw() });
+  main.append(title,
+    h('div', { class: 'title-row' }, h('a', { href: '#/queue', id: 'back-to-queue' }, '← Back to the queue'), refresh),
+    messages, area);
 
   async function draw() {
+    refresh.disabled = true;
+    area.setAttribute('aria-busy', 'true');
+    try {
+      await drawEntry();
+    } finally {
+      refresh.disabled = false;
+      area.removeAttribute('aria-busy');
+    }
+  }
+
+  async function drawEntry() {
     let m;
     try {
       m = await api.get(`/admin/queue/${encodeURIComponent(id)}`);
@@ -148,8 +163,7 @@ async function entryScreen(main, id, navigate) {
             h('td', { 'data-label': 'Attempts', class: 'queue-attempts' }, String(r.attempts)),
             h('td', { 'data-label': 'Last answer', class: 'queue-last-reply' }, r.last_reply || '—'),
             h('td', { 'data-label': 'Next attempt' },
-              r.state === 'queued' || r.state === 'deferred' ? timeEl(r.next_attempt_at) : '—')))))),
-        button('Refresh', { id: 'queue-entry-refresh', onclick: () => draw() })));
+              r.state === 'queued' || r.state === 'deferred' ? timeEl(r.next_attempt_at) : '—'))))))));
   }
   await draw();
 }
