@@ -2,7 +2,7 @@
 import * as api from './api.js';
 import { h, replace } from './dom.js';
 import { errorBox, announce } from './ui.js';
-import { state, load, isAdmin, forget } from './session.js';
+import { state, load, isAdmin, isServerAdmin, forget } from './session.js';
 import * as signin from './screens/signin.js';
 import * as enrol from './screens/enrol.js';
 import * as addresses from './screens/addresses.js';
@@ -12,6 +12,8 @@ import * as apiTokens from './screens/api-tokens.js';
 import * as security from './screens/security.js';
 import * as audit from './screens/audit.js';
 import * as admin from './screens/admin.js';
+import * as domainDns from './screens/domain-dns.js';
+import * as queue from './screens/queue.js';
 import * as account from './screens/account.js';
 import * as mail from './screens/mail.js';
 
@@ -19,7 +21,8 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const accountBox = document.getElementById('account');
 
-// Screens of a full session. `show` decides whether the screen is offered at all.
+// Screens of a full session. `show` decides whether the screen is offered at all; `nav: false`
+// screens are reached from another screen (a link) rather than from the navigation.
 const SCREENS = [
   { route: 'addresses', label: 'Addresses', module: addresses, show: () => true },
   { route: 'mail', label: 'Mail', module: mail, show: () => state.features.mail },
@@ -29,6 +32,8 @@ const SCREENS = [
   { route: 'api-tokens', label: 'API tokens', module: apiTokens, show: () => true },
   { route: 'audit', label: 'Activity', module: audit, show: () => true },
   { route: 'admin', label: 'Admin', module: admin, show: isAdmin },
+  { route: 'domain-dns', label: 'Admin', module: domainDns, show: isAdmin, nav: false, parent: 'admin' },
+  { route: 'queue', label: 'Queue', module: queue, show: isServerAdmin },
 ];
 // Screens for someone who is not signed in.
 const PUBLIC = { signin, invite: account.invite, recover: account.recover };
@@ -55,8 +60,10 @@ function drawChrome() {
   accountBox.hidden = !api.level();
   if (full) {
     const { route } = current();
-    replace(nav, h('ul', {}, SCREENS.filter((s) => s.show()).map((s) => h('li', {},
-      h('a', { href: `#/${s.route}`, 'aria-current': s.route === route ? 'page' : null }, s.label)))));
+    const here = SCREENS.find((s) => s.route === route);
+    const active = here && here.parent ? here.parent : route;
+    replace(nav, h('ul', {}, SCREENS.filter((s) => s.show() && s.nav !== false).map((s) => h('li', {},
+      h('a', { href: `#/${s.route}`, 'aria-current': s.route === active ? 'page' : null }, s.label)))));
   } else {
     replace(nav);
   }

@@ -19,6 +19,10 @@ export function isAdmin() {
   return !!state.me && (state.me.role === 'tenant-admin' || state.me.role === 'server-admin');
 }
 
+export function isServerAdmin() {
+  return !!state.me && state.me.role === 'server-admin';
+}
+
 export function forget() {
   state.login = null;
   state.me = null;

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.model.DomainName;
 import org.postern.mta.checks.DnsResolver;
+import org.postern.server.http.api.DomainDnsApi;
 import org.postern.mta.checks.SenderAuthentication;
 import org.postern.mta.intake.Intake;
 import org.postern.mta.outbound.OutboundDelivery;
@@ -112,7 +113,9 @@ public final class Server implements AutoCloseable {
                         new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
                         Api.register(routes, p.identity(), p.directory(), p.webmail(), p.outboundQueue(),
                                 new SendApi(p.identity(), p.webmail(), submitter, inbound.spoolDir(), p.clock(),
-                                        config.hostname()));
+                                        config.hostname()),
+                                new DomainDnsApi(p.identity(), p.directory(), p.dkimKeys(), config.hostname(), dns,
+                                        p.clock()));
                         webApp.register(routes);
                     }, config.http(), Api.STRICT_ROUTES);
             Optional<Relay> relay = config.outbound().relay().map(hop -> new Relay(hop,

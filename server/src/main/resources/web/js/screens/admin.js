@@ -1,20 +1,71 @@
-// Administration of the signed-in admin's tenant: its users (disable, enable, role, end sessions,
-// reset two-factor), inviting users, its domains, its security policy and its audit log.
+// Administration of a tenant: its users (disable, enable, role, end sessions, reset two-factor),
+// inviting users, its domains (with the DNS records each must publish), its security policy and
+// its audit log. A tenant admin manages their own tenant; a server admin also sees every tenant,
+// creates tenants and picks the tenant to manage (#/admin?tenant=ID).
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { heading, field, select, checkbox, onSubmit, errorBox, loading, notice, secretOnce, button, confirmButton,
   pagedTable, timeEl, deviceEl, announce } from '../ui.js';
-import { state } from '../session.js';
+import { state, isServerAdmin } from '../session.js';
 import { ACTIONS } from './audit.js';
 
 const AUDIT_PAGE = 50;
 
-export async function render(main) {
+// The tenant this screen manages (set by render).
+let tenantId = null;
+
+export async function render(main, { params }) {
+  const own = state.me && state.me.tenant_id;
+  const asked = params.get('tenant');
+  tenantId = isServerAdmin() && asked && /^[0-9a-f-]{36}$/.test(asked) ? asked : own;
+  let tenants = [];
+  try {
+    tenants = (await api.get('/admin/tenants')).tenants;
+  } catch (error) {
+    main.append(heading('Admin'), errorBox(error));
+    return;
+  }
+  const current = tenants.find((t) => t.id === tenantId);
+  if (!current) {
+    main.append(heading('Admin'), errorBox({ message: 'No such tenant.' }));
+    return;
+  }
   const [users, policy, domains, log] = await Promise.all([usersSection(), policyForm(), domainsSection(), auditSection()]);
-  main.append(heading('Admin'), users, inviteForm(), domains, policy, log);
+  main.append(heading(`Admin: ${current.name}`),
+    isServerAdmin() ? tenantsSection(tenants) : null,
+    users, inviteForm(), domains, policy, log);
 }
 
-const tenantPath = () => `/admin/tenants/${encodeURIComponent(state.me && state.me.tenant_id)}`;
+const tenantPath = () => `/admin/tenants/${encodeURIComponent(tenantId)}`;
+
+/** Server admins: every tenant, which one this screen manages, and a form to create one. */
+function tenantsSection(tenants) {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'tenants-title', id: 'admin-tenants' });
+  const messages = h('div', { class: 'messages' });
+  const name = field('New tenant', { id: 'new-tenant-name', required: true, maxlength: 64 },
+    'An organisation with its own domains, users and admins.');
+  const form = h('form', { id: 'add-tenant-form' }, name.wrapper, messages,
+    h('p', {}, h('button', { type: 'submit' }, 'Create tenant')));
+  const list = h('div', {});
+  const draw = () => replace(list, pagedTable('Tenants', [
+    { label: 'Tenant', cell: (t) => t.name },
+    { label: 'Created', cell: (t) => timeEl(t.created_at) },
+    { label: 'Manage', cell: (t) => (t.id === tenantId
+      ? h('span', { class: 'hint', 'aria-current': 'true' }, 'Shown below')
+      : h('a', { href: `#/admin?tenant=${encodeURIComponent(t.id)}`, class: 'manage-tenant' }, `Manage ${t.name}`)) },
+  ], tenants, { empty: 'No tenants.', rowClass: () => 'tenant-row' }));
+  onSubmit(form, messages, async () => {
+    const created = await api.post('/admin/tenants', { name: name.input.value.trim() });
+    tenants.push(created);
+    form.reset();
+    replace(messages, notice(`Created tenant ${created.name}.`));
+    announce(`Created tenant ${created.name}.`);
+    draw();
+  });
+  draw();
+  replace(section, h('h2', { id: 'tenants-title' }, 'Tenants'), list, form);
+  return section;
+}
 
 async function usersSection() {
   const section = h('section', { class: 'card', 'aria-labelledby': 'users-title', id: 'admin-users' });
@@ -59,7 +110,7 @@ async function usersSection() {
       role.wrapper);
   }
   function draw() {
-    replace(list, pagedTable('Users of your tenant', [
+    replace(list, pagedTable('Users of this tenant', [
       { label: 'Login', cell: (u) => h('span', { class: 'address' }, u.login) },
       { label: 'Role', cell: (u) => u.role },
       { label: 'State', cell: (u) => h('span', { class: `badge ${u.disabled ? 'suspended' : 'active'}` }, u.disabled ? 'disabled' : 'active') },
@@ -87,10 +138,12 @@ async function domainsSection() {
   const form = h('form', { id: 'add-domain-form' }, name.wrapper, messages,
     h('p', {}, h('button', { type: 'submit' }, 'Add domain')));
   let domains = [];
-  const draw = () => replace(list, pagedTable('Domains of your tenant', [
+  const draw = () => replace(list, pagedTable('Domains of this tenant', [
     { label: 'Domain', cell: (d) => h('span', { class: 'address' }, d.name) },
     { label: 'Added', cell: (d) => timeEl(d.created_at) },
-  ], domains, { empty: 'No domains.' }));
+    { label: 'DNS', cell: (d) => h('a', { href: `#/domain-dns?id=${encodeURIComponent(d.id)}`, class: 'domain-dns-link',
+      'data-domain': d.name }, `DNS records for ${d.name}`) },
+  ], domains, { empty: 'No domains.', rowClass: () => 'domain-row' }));
   onSubmit(form, messages, async () => {
     const added = await api.post(`${tenantPath()}/domains`, { name: name.input.value.trim() });
     domains.push(added);
@@ -112,7 +165,7 @@ async function domainsSection() {
 async function auditSection() {
   const section = h('section', { class: 'card', 'aria-labelledby': 'tenant-audit-title', id: 'tenant-audit' });
   const area = h('div', {});
-  replace(section, h('h2', { id: 'tenant-audit-title' }, 'Audit log of your tenant'), area);
+  replace(section, h('h2', { id: 'tenant-audit-title' }, 'Audit log of this tenant'), area);
   const cursors = [undefined];
   let index = 0;
   async function draw() {
@@ -135,7 +188,7 @@ async function auditSection() {
       h('td', { 'data-label': 'Device' }, e.user_agent ? deviceEl(e.user_agent) : '—')));
     replace(area,
       page.entries.length === 0 ? h('p', { class: 'empty' }, 'Nothing recorded yet.') : h('div', { class: 'table-wrap' },
-        h('table', { id: 'tenant-audit-table' }, h('caption', { class: 'visually-hidden' }, 'Audit log of your tenant'),
+        h('table', { id: 'tenant-audit-table' }, h('caption', { class: 'visually-hidden' }, 'Audit log of this tenant'),
           h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Outcome', 'IP address', 'Device'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, rows))),
       h('nav', { class: 'pager', 'aria-label': 'Pages' },
@@ -171,7 +224,7 @@ function inviteForm() {
 async function policyForm() {
   const section = h('section', { class: 'card', 'aria-labelledby': 'policy-title' },
     h('h2', { id: 'policy-title' }, 'Tenant security'), loading());
-  const tenant = state.me && state.me.tenant_id;
+  const tenant = tenantId;
   let policy;
   try {
     policy = await api.get(`/admin/tenants/${encodeURIComponent(tenant)}/security`);

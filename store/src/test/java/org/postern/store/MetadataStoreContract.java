@@ -1169,6 +1169,23 @@ public interface MetadataStoreContract {
     }
 
     @Test
+    default void theQueueIsListedNewestFirstAPageAtATime() {
+        World w = world();
+        Instant t = millis(Instant.now());
+        QueuedMessage older = queue(w.a1(), t, "old@remote.example");
+        QueuedMessage middle = queue(w.a1(), t.plusSeconds(1), "mid@remote.example");
+        QueuedMessage newer = queue(w.a1(), t.plusSeconds(2), "new@remote.example");
+        Scope scope = userScope(w.a1());
+        assertThat(tx((Repositories r) -> r.outboundQueue().list(scope, 2, 0))).extracting(QueuedMessage::id)
+                .containsExactly(newer.id(), middle.id());
+        assertThat(tx((Repositories r) -> r.outboundQueue().list(scope, 2, 2))).extracting(QueuedMessage::id)
+                .containsExactly(older.id());
+        assertThat(tx((Repositories r) -> r.outboundQueue().list(scope, 2, 3))).isEmpty();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.outboundQueue().list(scope, 2, -1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     default void anotherUsersOrTenantsQueueIsInvisibleAndUntouchable() {
         World w = world();
         QueuedMessage m = queue(w.a1(), millis(Instant.now()), "x@remote.example");

@@ -71,6 +71,11 @@ public final class DnsSession {
         return lookup(name, Type.TLSA);
     }
 
+    /** The CNAME target of {@code name} itself (not followed); NODATA when the name has no CNAME. */
+    public DnsAnswer cname(String name) {
+        return lookup(name, Type.CNAME);
+    }
+
     /** How many queries were sent so far (each server attempt counts). */
     public int queriesSent() {
         return queries;
@@ -106,7 +111,8 @@ public final class DnsSession {
                 }
                 List<Record> answer = response.getSection(Section.ANSWER);
                 Name target = current;
-                for (int i = 0; i < MAX_CNAME_HOPS; i++) {
+                // Asked for the CNAME itself: the record at the name is the answer, nothing to follow.
+                for (int i = 0; type != Type.CNAME && i < MAX_CNAME_HOPS; i++) {
                     Name next = null;
                     for (Record r : answer) {
                         if (r instanceof CNAMERecord c && r.getName().equals(target)) {
@@ -175,6 +181,7 @@ public final class DnsSession {
                     values.add(t.getCertificateUsage() + " " + t.getSelector() + " " + t.getMatchingType() + " "
                             + java.util.HexFormat.of().formatHex(association));
                 }
+                case CNAMERecord c -> values.add(hostText(c.getTarget()));
                 default -> {
                     return DnsAnswer.of(Status.INVALID);
                 }

@@ -103,8 +103,13 @@ public final class OutboundQueue {
     }
 
     public List<Entry> list(Caller caller, int limit) {
+        return list(caller, limit, 0);
+    }
+
+    /** Newest first: at most {@code limit} messages after the first {@code offset}. */
+    public List<Entry> list(Caller caller, int limit, int offset) {
         Scope scope = policy.scopeFor(caller);
-        return store.inTransaction(tx -> tx.outboundQueue().list(scope, limit).stream()
+        return store.inTransaction(tx -> tx.outboundQueue().list(scope, limit, offset).stream()
                 .map(m -> new Entry(m, tx.outboundQueue().recipients(scope, m.id()))).toList());
     }
 

@@ -25,6 +25,7 @@ class DnsResolverTest {
                 .txt("two.resolver.test", "second")
                 .a("host.resolver.test", "192.0.2.5")
                 .mx("resolver.test", "host.resolver.test", 10)
+                .cname("alias.resolver.test", "host.resolver.test")
                 .down("down.test")
                 .start();
     }
@@ -53,6 +54,16 @@ class DnsResolverTest {
         DnsSession s = dns.resolver().newSession();
         assertThat(s.a("host.resolver.test").values()).containsExactly("192.0.2.5");
         assertThat(s.mx("resolver.test").values()).containsExactly("host.resolver.test");
+    }
+
+    @Test
+    void aCnameIsReturnedAsItsTargetWithoutFollowingIt() {
+        DnsSession s = dns.resolver().newSession();
+        assertThat(s.cname("alias.resolver.test")).isEqualTo(new DnsAnswer(Status.OK, List.of("host.resolver.test")));
+        assertThat(s.cname("host.resolver.test").status()).isEqualTo(Status.NODATA);
+        assertThat(s.cname("nothing.resolver.test").status()).isEqualTo(Status.NXDOMAIN);
+        // Other lookups still follow it.
+        assertThat(s.a("alias.resolver.test").values()).containsExactly("192.0.2.5");
     }
 
     @Test

@@ -61,6 +61,12 @@ public final class LoopbackDns implements AutoCloseable {
             return this;
         }
 
+        /** A CNAME; dnsmasq serves it only when it knows the target too (give it an {@link #a} record). */
+        public Zone cname(String name, String target) {
+            args.add("--cname=" + name + "," + target);
+            return this;
+        }
+
         public Zone mx(String domain, String host, int preference) {
             args.add("--mx-host=" + domain + "," + host + "," + preference);
             return this;

@@ -22,6 +22,7 @@ import org.postern.store.queue.RecipientState;
 /** The outbound queue, owned by the sending user; claiming uses the dialect's skip-locked lease. */
 final class SqlOutboundQueueRepository extends SqlRepository implements OutboundQueueRepository {
     static final int MAX_LIST = 500;
+    static final int MAX_OFFSET = 1_000_000;
     static final int MAX_CLAIM = 500;
     static final int MAX_RECIPIENTS = 10_000;
     static final int MAX_REPLY_CHARS = 1000;
@@ -167,12 +168,16 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     }
 
     @Override
-    public List<QueuedMessage> list(Scope scope, int limit) {
+    public List<QueuedMessage> list(Scope scope, int limit, int offset) {
         Inputs.limit(limit, MAX_LIST);
+        if (offset < 0 || offset > MAX_OFFSET) {
+            throw new IllegalArgumentException("offset must be 0.." + MAX_OFFSET);
+        }
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         return sql(h -> h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM outbound_messages WHERE 1 = 1" + f.sql()
-                        + " ORDER BY created_at DESC, id LIMIT :limit")
+                        + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
                 .bind("limit", limit)
+                .bind("offset", offset)
                 .bindMap(f.params())
                 .map((rs, ctx) -> message(rs))
                 .list());

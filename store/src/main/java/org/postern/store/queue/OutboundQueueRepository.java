@@ -43,7 +43,12 @@ public interface OutboundQueueRepository {
     List<QueuedRecipient> recipients(Scope scope, UUID messageId);
 
     /** Newest first, at most {@code limit} (1 to 500). */
-    List<QueuedMessage> list(Scope scope, int limit);
+    default List<QueuedMessage> list(Scope scope, int limit) {
+        return list(scope, limit, 0);
+    }
+
+    /** Newest first, at most {@code limit} (1 to 500), after skipping {@code offset} (0 to 1,000,000). */
+    List<QueuedMessage> list(Scope scope, int limit, int offset);
 
     /** Makes every pending recipient of the message due at {@code now} and drops their leases. @return false if not found */
     boolean retryNow(Scope scope, UUID messageId, Instant now);

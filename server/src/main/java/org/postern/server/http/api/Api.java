@@ -20,7 +20,7 @@ public final class Api {
     private Api() {}
 
     public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,
-            OutboundQueue queue, SendApi send) {
+            OutboundQueue queue, SendApi send, DomainDnsApi domainDns) {
         ApiErrors.register(routes);
         OpenApiDocument.register(routes);
         new IdentityApi(identity).register(routes);
@@ -29,6 +29,7 @@ public final class Api {
         new AliasApi(identity, directory).register(routes);
         new MailApi(identity, webmail).register(routes);
         new QueueApi(identity, queue).register(routes);
+        domainDns.register(routes);
         send.register(routes);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.UUID;
 import org.postern.access.Caller;
 import org.postern.auth.Identity;
@@ -16,8 +17,8 @@ import org.postern.mta.outbound.OutboundQueue;
 import org.postern.store.queue.QueuedRecipient;
 
 /**
- * The outbound queue for server admins under {@code /api/v1/admin/queue}: list, show, retry now,
- * delete. The admin's own view shows full addresses (the logs show them redacted). Only a server
+ * The outbound queue for server admins under {@code /api/v1/admin/queue}: list (newest first, paged
+ * by {@code limit} and {@code offset}), show, retry now, delete. The admin's own view shows full addresses (the logs show them redacted). Only a server
  * admin with a full session, or an API token scoped "admin", gets here; the queue service asks
  * the access policy again with the same caller.
  */
@@ -25,6 +26,7 @@ public final class QueueApi {
     private static final String PREFIX = IdentityApi.PREFIX + "/admin/queue";
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 500;
+    private static final int MAX_OFFSET = 1_000_000;
 
     private final OutboundQueue queue;
     private final ApiAuth auth;
@@ -60,10 +62,24 @@ public final class QueueApi {
             }
             limit = Integer.parseInt(given);
         }
+        int offset = 0;
+        String from = ctx.queryParam("offset");
+        if (from != null) {
+            if (!from.matches("[0-9]{1,7}") || Integer.parseInt(from) > MAX_OFFSET) {
+                throw new InvalidInputException("offset must be 0.." + MAX_OFFSET);
+            }
+            offset = Integer.parseInt(from);
+        }
         ArrayNode messages = ApiJson.MAPPER.createArrayNode();
-        queue.list(admin, limit).forEach(e -> messages.add(entry(e)));
+        // One more than asked tells whether a next page exists without a count query.
+        List<OutboundQueue.Entry> page = queue.list(admin, Math.min(limit + 1, MAX_LIMIT), offset);
+        page.stream().limit(limit).forEach(e -> messages.add(entry(e)));
         ObjectNode body = ApiJson.object();
         body.set("messages", messages);
+        // At the largest limit the store cannot give one more: a full page then says "maybe more".
+        if (page.size() > limit || (limit == MAX_LIMIT && page.size() == MAX_LIMIT)) {
+            body.put("next_offset", offset + limit);
+        }
         ApiJson.send(ctx, 200, body);
     }
 
