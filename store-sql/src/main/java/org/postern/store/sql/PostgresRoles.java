@@ -117,7 +117,9 @@ final class PostgresRoles {
             return problems;
         }
         if (role.get()[0]) {
+            // A superuser may do everything else below too; saying so would only bury the point.
             problems.add("is a superuser");
+            return problems;
         }
         if (role.get()[1]) {
             problems.add("has BYPASSRLS");

@@ -117,7 +117,7 @@ public final class SqlMetadataStore implements MetadataStore {
                 try (FileChannel channel = FileChannel.open(lockFile,
                                 Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PRIVATE_FILE);
                         FileLock ignored = channel.lock()) {
-                    migrate(dataSource, "classpath:db/migration/sqlite", null);
+                    migrate(dataSource, "classpath:db/migration/sqlite");
                 } catch (IOException e) {
                     throw new UnavailableException("cannot lock the metadata database for migration", e);
                 }
@@ -190,12 +190,13 @@ public final class SqlMetadataStore implements MetadataStore {
      */
     private static void migratePostgres(String jdbcUrl, String user, String password, Optional<String> grantTo) {
         HikariConfig pool = postgresPool("postern-postgresql-migration", jdbcUrl, user, password);
+        pool.setConnectionInitSql("SET synchronous_commit TO on; SET " + PostgresDialect.TENANT_SETTING + " TO '"
+                + Tx.ALL_TENANTS + "'");
         // Flyway may hold one connection for its lock and another for the migration itself.
         pool.setMaximumPoolSize(2);
         pool.setMinimumIdle(0);
         try (HikariDataSource migration = startPool(pool)) {
-            migrate(migration, "classpath:db/migration/postgresql",
-                    "SELECT set_config('" + PostgresDialect.TENANT_SETTING + "', '" + Tx.ALL_TENANTS + "', false)");
+            migrate(migration, "classpath:db/migration/postgresql");
             grantTo.ifPresent(role -> PostgresRoles.grantRuntimePrivileges(Jdbi.create(migration), role));
         }
     }
@@ -344,16 +345,14 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
-    private static void migrate(HikariDataSource dataSource, String location, String initSql) {
+    private static void migrate(HikariDataSource dataSource, String location) {
         try {
-            var flyway = Flyway.configure(SqlMetadataStore.class.getClassLoader())
+            Flyway.configure(SqlMetadataStore.class.getClassLoader())
                     .dataSource(dataSource)
                     .locations(location)
-                    .failOnMissingLocations(true);
-            if (initSql != null) {
-                flyway.initSql(initSql);
-            }
-            flyway.load().migrate();
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
         } catch (RuntimeException e) {
             throw new UnavailableException("metadata schema migration failed", e);
         }
