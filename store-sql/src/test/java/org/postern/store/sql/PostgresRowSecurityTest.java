@@ -31,6 +31,7 @@ import org.postern.model.BlobId;
 import org.postern.model.DomainName;
 import org.postern.model.EmailAddress;
 import org.postern.model.Role;
+import org.postern.model.TenantId;
 import org.postern.model.UnavailableException;
 import org.postern.store.DkimAlgorithm;
 import org.postern.store.DkimKey;
@@ -129,6 +130,43 @@ class PostgresRowSecurityTest {
                         .contains(tenantA, tenantB);
             }
             c.rollback();
+        }
+    }
+
+    /**
+     * The store's side: a repository statement that forgot its scope conditions still reaches only
+     * the tenant of the scope it was given, because the transaction tells the database that tenant
+     * first; and a unit of work may move between scopes.
+     */
+    @Test
+    void aStatementWithoutScopeConditionsStillSeesOnlyItsScopesTenant() {
+        TenantId a = TenantId.parse(tenantA);
+        TenantId b = TenantId.parse(tenantB);
+        try (SqlMetadataStore store = db.open()) {
+            store.jdbiForTests().useTransaction(h -> {
+                Unfiltered careless = new Unfiltered(new Tx(h, java.time.Clock.systemUTC(), new PostgresDialect()));
+                assertThat(careless.tenantsOfAllMessages(tenantScope(a))).containsExactly(tenantA);
+                assertThat(careless.tenantsOfAllMessages(server())).contains(tenantA, tenantB);
+                assertThat(careless.tenantsOfAllMessages(tenantScope(b))).containsExactly(tenantB);
+                assertThat(careless.tenantsOfAllMessages(tenantScope(a))).containsExactly(tenantA);
+                assertThatThrownBy(() -> careless.moveAllDomainsTo(tenantScope(a), tenantB))
+                        .as("a write into another tenant").isInstanceOf(org.postern.model.PosternException.class);
+            });
+        }
+    }
+
+    /** A repository as a careless change might write one: no ScopeFilter. */
+    private static final class Unfiltered extends SqlRepository {
+        Unfiltered(Tx tx) {
+            super(tx);
+        }
+
+        Set<String> tenantsOfAllMessages(org.postern.access.Scope scope) {
+            return new HashSet<>(sql(scope, h -> h.createQuery("SELECT tenant_id FROM messages").mapTo(String.class).list()));
+        }
+
+        int moveAllDomainsTo(org.postern.access.Scope scope, String tenant) {
+            return sql(scope, h -> h.createUpdate("UPDATE domains SET tenant_id = :t").bind("t", tenant).execute());
         }
     }
 
