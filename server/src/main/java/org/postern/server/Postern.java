@@ -90,7 +90,8 @@ public final class Postern implements AutoCloseable {
         this.store = config.embeddedDatabase()
                 ? SqlMetadataStore.openSqlite(config.embeddedDatabaseFile())
                 : SqlMetadataStore.openPostgres(config.dbUrl().orElseThrow(), config.dbUser().orElse(null),
-                        config.dbPassword().orElse(null));
+                        config.dbPassword().orElse(null), config.dbMigrationUser().orElse(null),
+                        config.dbMigrationPassword().orElse(null));
         try {
             Path blobRoot = dataDir.resolve(BLOBS_DIR);
             OwnerOnlyFiles.createPrivateDirectory(blobRoot);

@@ -16,13 +16,15 @@ import org.postern.smtp.SubmissionSettings;
 /**
  * Postern's validated configuration; build it with {@link ConfigLoader}. Every value here has
  * already been checked, so code that receives a {@code Config} need not re-validate it.
- * {@link #toString()} never shows {@code db_password}.
+ * {@link #toString()} never shows {@code db_password} or {@code db_migration_password}.
  *
  * @param dataDir absolute, normalised data directory
  * @param configFile the file the values were read from, if any
  * @param bind the address listeners bind to (an IP literal; 0.0.0.0 or :: for all)
  * @param hostname lower-case DNS name of this server
  * @param dbUrl empty for the embedded SQLite database, else a {@code jdbc:postgresql://} URL
+ * @param dbUser the PostgreSQL role Postern runs as (bound by row-level security)
+ * @param dbMigrationUser the PostgreSQL role that owns the schema and migrates it, if separate
  * @param tlsCert operator's PEM certificate chain; present exactly when {@code tlsKey} is
  * @param tlsKey operator's PEM private key, checked to be owner-only
  * @param logFormat {@code plain} or {@code json}
@@ -42,6 +44,8 @@ public record Config(
         Optional<String> dbUrl,
         Optional<String> dbUser,
         Optional<String> dbPassword,
+        Optional<String> dbMigrationUser,
+        Optional<String> dbMigrationPassword,
         Optional<Path> tlsCert,
         Optional<Path> tlsKey,
         String logFormat,
@@ -67,6 +71,8 @@ public record Config(
         Objects.requireNonNull(dbUrl, "dbUrl");
         Objects.requireNonNull(dbUser, "dbUser");
         Objects.requireNonNull(dbPassword, "dbPassword");
+        Objects.requireNonNull(dbMigrationUser, "dbMigrationUser");
+        Objects.requireNonNull(dbMigrationPassword, "dbMigrationPassword");
         Objects.requireNonNull(tlsCert, "tlsCert");
         Objects.requireNonNull(tlsKey, "tlsKey");
         Objects.requireNonNull(logFormat, "logFormat");
@@ -120,6 +126,8 @@ public record Config(
                 + ", dbUrl=" + dbUrl.orElse("(embedded)")
                 + ", dbUser=" + dbUser.orElse("(none)")
                 + ", dbPassword=" + (dbPassword.isPresent() ? "[redacted]" : "(none)")
+                + ", dbMigrationUser=" + dbMigrationUser.orElse("(none)")
+                + ", dbMigrationPassword=" + (dbMigrationPassword.isPresent() ? "[redacted]" : "(none)")
                 + ", tlsCert=" + tlsCert.map(Path::toString).orElse("(generated)")
                 + ", tlsKey=" + tlsKey.map(Path::toString).orElse("(generated)")
                 + ", logFormat=" + logFormat

@@ -160,7 +160,8 @@ public final class ConfigLoader {
         if (value == null) {
             return Optional.empty();
         }
-        String cleaned = key.equals(ConfigReference.DB_PASSWORD) ? value : value.strip();
+        String cleaned = key.equals(ConfigReference.DB_PASSWORD) || key.equals(ConfigReference.DB_MIGRATION_PASSWORD)
+                ? value : value.strip();
         return Optional.of(new Setting(key, cleaned, "environment variable " + name, workingDirectory));
     }
 
@@ -341,8 +342,24 @@ public final class ConfigLoader {
             }
         });
         Optional<String> dbPassword = dbPassword(s.get(ConfigReference.DB_PASSWORD), file, problems);
+        Optional<String> dbMigrationUser = nonEmpty(s.get(ConfigReference.DB_MIGRATION_USER));
+        dbMigrationUser.ifPresent(u -> {
+            if (u.length() > 128) {
+                problems.add(s.get(ConfigReference.DB_MIGRATION_USER).where()
+                        + ": db_migration_user is longer than 128 characters");
+            } else if (dbUser.isPresent() && dbUser.get().equals(u)) {
+                problems.add(s.get(ConfigReference.DB_MIGRATION_USER).where() + ": db_migration_user must be another"
+                        + " role than db_user (the runtime role must not own the tables)");
+            }
+        });
+        Optional<String> dbMigrationPassword = dbPassword(s.get(ConfigReference.DB_MIGRATION_PASSWORD), file, problems);
+        if (dbMigrationPassword.isPresent() && dbMigrationUser.isEmpty() && dbUrl.isPresent()) {
+            problems.add(s.get(ConfigReference.DB_MIGRATION_PASSWORD).where() + ": db_migration_password is set without"
+                    + " db_migration_user");
+        }
         if (dbUrl.isEmpty()) {
-            for (String key : List.of(ConfigReference.DB_USER, ConfigReference.DB_PASSWORD)) {
+            for (String key : List.of(ConfigReference.DB_USER, ConfigReference.DB_PASSWORD,
+                    ConfigReference.DB_MIGRATION_USER, ConfigReference.DB_MIGRATION_PASSWORD)) {
                 Setting set = s.get(key);
                 if (set != null && !set.value().isEmpty()) {
                     problems.add(set.where() + ": " + key + " is set but db_url is empty (the embedded database needs no "
@@ -454,7 +471,7 @@ public final class ConfigLoader {
             return null;
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
-                dbPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
+                dbPassword, dbMigrationUser, dbMigrationPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
                 monitorDomains, identity, imapSettings, submissionSettings, httpSettings, mailApi, outbound);
     }
 
@@ -644,15 +661,15 @@ public final class ConfigLoader {
             problem = Optional.of("could not be checked");
         }
         if (problem.isPresent()) {
-            problems.add(s.where() + ": db_password " + problem.get() + "; refusing to start with a weak database password");
+            problems.add(s.where() + ": " + s.key() + " " + problem.get() + "; refusing to start with a weak database password");
             return Optional.empty();
         }
         if (!s.where().startsWith("environment") && file.isPresent()) {
             try {
                 OwnerOnlyFiles.requireOwnerOnly(file.get());
             } catch (KeyFileException e) {
-                problems.add(s.where() + ": db_password is set in a file that others can read; chmod 600 "
-                        + file.get() + " or use POSTERN_DB_PASSWORD");
+                problems.add(s.where() + ": " + s.key() + " is set in a file that others can read; chmod 600 "
+                        + file.get() + " or use " + ConfigReference.ENV_PREFIX + s.key().toUpperCase(Locale.ROOT));
                 return Optional.empty();
             }
         }

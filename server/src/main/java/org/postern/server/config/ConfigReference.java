@@ -47,6 +47,8 @@ public final class ConfigReference {
     public static final String DB_URL = "db_url";
     public static final String DB_USER = "db_user";
     public static final String DB_PASSWORD = "db_password";
+    public static final String DB_MIGRATION_USER = "db_migration_user";
+    public static final String DB_MIGRATION_PASSWORD = "db_migration_password";
     public static final String TLS_CERT = "tls_cert";
     public static final String TLS_KEY = "tls_key";
     public static final String LOG_FORMAT = "log_format";
@@ -129,10 +131,17 @@ public final class ConfigReference {
             new Entry(HTTP_PORT, "8443", "HTTPS port for the web interface and API; plain HTTP is never served (0 = any free port)."),
             new Entry(DB_URL, "",
                     "Empty for the embedded SQLite database at <data_dir>/postern.db; else a jdbc:postgresql:// URL without a password."),
-            new Entry(DB_USER, "", "PostgreSQL user name."),
+            new Entry(DB_USER, "",
+                    "PostgreSQL role Postern runs as. It must not be a superuser, have BYPASSRLS or own the tables "
+                            + "(row-level security binds it); Postern refuses to start otherwise."),
             new Entry(DB_PASSWORD, "",
                     "PostgreSQL password; prefer the POSTERN_DB_PASSWORD variable. Weak or well-known passwords are refused, "
                             + "and a file that sets it must be readable by its owner only."),
+            new Entry(DB_MIGRATION_USER, "",
+                    "PostgreSQL role that owns the schema: Postern migrates as it, then grants db_user only SELECT, "
+                            + "INSERT, UPDATE and DELETE. Empty: db_user migrates (and then owns the tables, which is refused)."),
+            new Entry(DB_MIGRATION_PASSWORD, "",
+                    "Password of db_migration_user; prefer the POSTERN_DB_MIGRATION_PASSWORD variable. Same rules as db_password."),
             new Entry(TLS_CERT, "",
                     "PEM certificate chain (leaf first). Empty, with tls_key empty, for a generated self-signed certificate. "
                             + "Relative paths in a file are resolved against the file's directory."),

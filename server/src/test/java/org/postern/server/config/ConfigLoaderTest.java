@@ -337,6 +337,56 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWeakMigrationPasswordIsRefusedNamingTheKeyButNotTheValue() {
+        env.put("POSTERN_DB_URL", "jdbc:postgresql://db.internal:5432/postern");
+        env.put("POSTERN_DB_USER", "postern_app");
+        env.put("POSTERN_DB_MIGRATION_USER", "postern_owner");
+        env.put("POSTERN_DB_MIGRATION_PASSWORD", "correcthorsebatterystaple");
+
+        assertThat(failure()).contains("db_migration_password").contains("POSTERN_DB_MIGRATION_PASSWORD")
+                .contains("well-known").doesNotContain("correcthorse");
+    }
+
+    @Test
+    void aMigrationRoleIsReadWithItsPasswordNeverPrinted() throws IOException {
+        write("db_url = jdbc:postgresql://db/postern", "db_user = postern_app", "db_migration_user = postern_owner",
+                "db_migration_password = \"" + STRONG_PASSWORD + "\"");
+
+        Config c = load();
+
+        assertThat(c.dbUser()).contains("postern_app");
+        assertThat(c.dbMigrationUser()).contains("postern_owner");
+        assertThat(c.dbMigrationPassword()).contains(STRONG_PASSWORD);
+        assertThat(c.toString()).doesNotContain(STRONG_PASSWORD).contains("dbMigrationPassword=[redacted]");
+    }
+
+    @Test
+    void aMigrationPasswordInAFileOthersCanReadIsRefused() throws IOException {
+        write("db_url = jdbc:postgresql://db/postern", "db_migration_user = owner",
+                "db_migration_password = \"" + STRONG_PASSWORD + "\"");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThat(failure()).contains("db_migration_password").contains("chmod 600")
+                .contains("POSTERN_DB_MIGRATION_PASSWORD").doesNotContain(STRONG_PASSWORD);
+    }
+
+    @Test
+    void theMigrationRoleMustNotBeTheRuntimeRole() {
+        env.put("POSTERN_DB_URL", "jdbc:postgresql://db/postern");
+        env.put("POSTERN_DB_USER", "postern");
+        env.put("POSTERN_DB_MIGRATION_USER", "postern");
+
+        assertThat(failure()).contains("db_migration_user must be another role than db_user");
+    }
+
+    @Test
+    void migrationCredentialsWithoutADatabaseUrlAreRefused() {
+        env.put("POSTERN_DB_MIGRATION_USER", "postern_owner");
+
+        assertThat(failure()).contains("db_migration_user is set but db_url is empty");
+    }
+
+    @Test
     void databaseCredentialsWithoutADatabaseUrlAreRefused() {
         env.put("POSTERN_DB_PASSWORD", STRONG_PASSWORD);
 

@@ -29,7 +29,7 @@ class ConfigReferenceTest {
     @Test
     void theLoaderKnowsExactlyTheDocumentedKeys() {
         assertThat(ConfigReference.keys()).contains("data_dir", "bind", "hostname", "smtp_port", "submission_port",
-                "submissions_port", "imap_port", "imaps_port", "http_port", "db_url", "db_user", "db_password",
+                "submissions_port", "imap_port", "imaps_port", "http_port", "db_url", "db_user", "db_password", "db_migration_user", "db_migration_password",
                 "tls_cert", "tls_key", "log_format", "log_level", "max_message_bytes", "http_max_request_bytes",
                 "smtp_max_recipients", "smtp_max_connections", "smtp_max_connections_per_ip",
                 "smtp_messages_per_minute_per_ip", "smtp_recipients_per_minute_per_ip",
@@ -44,6 +44,6 @@ class ConfigReferenceTest {
                 "outbound_max_queue_time", "outbound_delay_notice_after", "outbound_retry_base", "outbound_retry_max",
                 "outbound_workers", "outbound_connections_per_domain", "outbound_connect_timeout",
                 "outbound_command_timeout", "outbound_relay", "outbound_relay_ca", "outbound_dane", "outbound_mx_port")
-                .hasSize(74);
+                .hasSize(76);
     }
 }

@@ -2,14 +2,17 @@ package org.postern.server.e2e;
 
 import java.nio.file.Path;
 
-/** The cross-tenant suite on PostgreSQL (a fresh database on the local server). */
+/**
+ * The cross-tenant suite on PostgreSQL (a fresh database on the local server), with Postern running as
+ * a runtime role that row-level security binds, so both lines of tenant isolation are in play.
+ */
 class CrossTenantPostgresE2ETest extends CrossTenantSuite {
     private PostgresDatabase db;
 
     @Override
     Launcher launcher(Path dataDir) throws Exception {
         db = new PostgresDatabase();
-        return new Launcher(dataDir).env("POSTERN_DB_URL", db.jdbcUrl()).env("POSTERN_DB_USER", db.user());
+        return db.configure(new Launcher(dataDir));
     }
 
     @Override

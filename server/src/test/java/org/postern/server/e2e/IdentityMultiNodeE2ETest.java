@@ -68,9 +68,7 @@ class IdentityMultiNodeE2ETest {
 
     private Launcher node(String name, PostgresDatabase db) throws java.io.IOException {
         Files.createDirectories(tmp.resolve(name));
-        return new Launcher(tmp.resolve(name).resolve("data"))
-                .env("POSTERN_DB_URL", db.jdbcUrl())
-                .env("POSTERN_DB_USER", db.user())
+        return db.configure(new Launcher(tmp.resolve(name).resolve("data")))
                 .env("POSTERN_SESSION_STATUS_MAX_AGE", MAX_AGE.toSeconds() + "s");
     }
 

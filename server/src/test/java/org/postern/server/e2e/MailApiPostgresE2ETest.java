@@ -7,7 +7,7 @@ class MailApiPostgresE2ETest extends MailApiE2ETest {
     @Override
     Launcher configure(Launcher launcher) throws Exception {
         db = new PostgresDatabase();
-        return launcher.env("POSTERN_DB_URL", db.jdbcUrl()).env("POSTERN_DB_USER", db.user());
+        return db.configure(launcher);
     }
 
     @Override

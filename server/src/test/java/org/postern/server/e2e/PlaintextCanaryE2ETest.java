@@ -178,9 +178,7 @@ class PlaintextCanaryE2ETest {
     @Test
     void noPlaintextReachesPostgresqlOrLogs() throws Exception {
         try (PostgresDatabase db = new PostgresDatabase()) {
-            Launcher postern = new Launcher(tmp.resolve("data"))
-                    .env("POSTERN_DB_URL", db.jdbcUrl())
-                    .env("POSTERN_DB_USER", db.user());
+            Launcher postern = db.configure(new Launcher(tmp.resolve("data")));
             exerciseEveryPath(postern);
             assertNoCanaryInFiles(postern.dataDir());
             assertNoSecretInLogs(postern);

@@ -15,6 +15,13 @@ sealed interface Dialect permits SqliteDialect, PostgresDialect {
      */
     void lockAuditLog(Handle handle);
 
+    /**
+     * Tells the database, for the rest of the transaction, which tenant's rows it may reach:
+     * {@code tenant} is a tenant id or {@link Tx#ALL_TENANTS}. Row-level security keys on it where the
+     * backend has it; elsewhere this does nothing and the statements' own scope conditions are the rule.
+     */
+    void setTenant(Handle handle, String tenant);
+
     /** Appended to a SELECT that must lock the rows it reads until the transaction ends. */
     String forUpdate();
 

@@ -4,6 +4,8 @@ import org.jdbi.v3.core.Handle;
 
 /** PostgreSQL at READ COMMITTED, possibly with several Postern nodes on one database. */
 final class PostgresDialect implements Dialect {
+    /** The transaction-local setting the row-level security policies compare tenant_id with. */
+    static final String TENANT_SETTING = "postern.tenant";
 
     /**
      * SHARE ROW EXCLUSIVE conflicts with itself and with every writer of the table, but not with
@@ -14,6 +16,19 @@ final class PostgresDialect implements Dialect {
     @Override
     public void lockAuditLog(Handle handle) {
         handle.execute("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE");
+    }
+
+    /**
+     * {@code set_config(..., true)} lasts until COMMIT or ROLLBACK, so a pooled connection never
+     * carries one transaction's tenant into the next: a transaction that has not said starts with
+     * an empty setting, which the policies answer with no rows at all.
+     */
+    @Override
+    public void setTenant(Handle handle, String tenant) {
+        handle.createQuery("SELECT set_config('" + TENANT_SETTING + "', :tenant, true)")
+                .bind("tenant", tenant)
+                .mapTo(String.class)
+                .one();
     }
 
     @Override

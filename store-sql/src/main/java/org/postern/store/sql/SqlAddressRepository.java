@@ -35,7 +35,7 @@ final class SqlAddressRepository extends SqlRepository implements AddressReposit
         }
         Address row = new Address(AddressId.random(), tenant, owner, address, AddressState.ACTIVE,
                 Rows.copy(sealedNote), tx.now(), Optional.empty());
-        int inserted = sql(h -> {
+        int inserted = sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, tenant, owner)) {
                 throw new NotFoundException("owner not found");
             }
@@ -73,7 +73,7 @@ final class SqlAddressRepository extends SqlRepository implements AddressReposit
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         String ownerCondition = owner.isPresent() ? " AND owner_id = :owner" : "";
-        return sql(h -> {
+        return sql(scope, h -> {
             var query = h.createQuery("SELECT " + COLUMNS + " FROM addresses WHERE 1 = 1" + ownerCondition + f.sql()
                     + " ORDER BY address");
             owner.ifPresent(o -> query.bind("owner", o.value().toString()));
@@ -86,7 +86,7 @@ final class SqlAddressRepository extends SqlRepository implements AddressReposit
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE addresses SET state = :revoked, revoked_at = :at"
+        return sql(scope, h -> h.createUpdate("UPDATE addresses SET state = :revoked, revoked_at = :at"
                         + " WHERE id = :id AND state <> :revoked" + f.sql())
                 .bind("revoked", AddressState.REVOKED.name())
                 .bind("at", Rows.millis(at))
@@ -101,7 +101,7 @@ final class SqlAddressRepository extends SqlRepository implements AddressReposit
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         AddressState from = suspended ? AddressState.ACTIVE : AddressState.SUSPENDED;
         AddressState to = suspended ? AddressState.SUSPENDED : AddressState.ACTIVE;
-        return sql(h -> h.createUpdate("UPDATE addresses SET state = :to WHERE id = :id AND state = :from" + f.sql())
+        return sql(scope, h -> h.createUpdate("UPDATE addresses SET state = :to WHERE id = :id AND state = :from" + f.sql())
                 .bind("to", to.name())
                 .bind("from", from.name())
                 .bind("id", id.value().toString())
@@ -111,7 +111,7 @@ final class SqlAddressRepository extends SqlRepository implements AddressReposit
 
     private Optional<Address> one(Scope scope, String condition, String value) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM addresses WHERE " + condition + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM addresses WHERE " + condition + f.sql())
                 .bind("value", value)
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))

@@ -47,7 +47,7 @@ final class SqlAuditRepository extends SqlRepository implements AuditRepository 
         }
         // Three statements, one transaction: the lock is held from the first until COMMIT. The
         // caller's build runs outside sql(), so its own failures are not taken for database ones.
-        Optional<AuditEntry> last = sql(h -> {
+        Optional<AuditEntry> last = sql(scope, h -> {
             tx.dialect().lockAuditLog(h);
             return h.createQuery("SELECT " + COLUMNS + " FROM audit_log ORDER BY seq DESC LIMIT 1")
                     .map((rs, ctx) -> map(rs))
@@ -62,7 +62,7 @@ final class SqlAuditRepository extends SqlRepository implements AuditRepository 
             throw new IllegalStateException("audit entry " + entry.seq() + " does not link to the hash of the last entry");
         }
         validate(entry);
-        sql(h -> h.createUpdate("INSERT INTO audit_log (" + COLUMNS + ") VALUES (:seq, :at, :tenant, :owner, :actor,"
+        sql(scope, h -> h.createUpdate("INSERT INTO audit_log (" + COLUMNS + ") VALUES (:seq, :at, :tenant, :owner, :actor,"
                         + " :action, :outcome, :ip, :userAgent, :details, :prevHash, :hash)")
                 .bind("seq", entry.seq())
                 .bind("at", Rows.millis(entry.at()))
@@ -88,7 +88,7 @@ final class SqlAuditRepository extends SqlRepository implements AuditRepository 
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         String subject = query.subject().isPresent() ? " AND owner_id = :subject" : "";
         String before = query.beforeSeq().isPresent() ? " AND seq < :before" : "";
-        return sql(h -> {
+        return sql(scope, h -> {
             var q = h.createQuery("SELECT " + COLUMNS + " FROM audit_log WHERE 1 = 1" + subject + before + f.sql()
                     + " ORDER BY seq DESC LIMIT :limit");
             query.subject().ifPresent(s -> q.bind("subject", s.value().toString()));
@@ -104,7 +104,7 @@ final class SqlAuditRepository extends SqlRepository implements AuditRepository 
     public List<AuditEntry> scan(Scope scope, long afterSeq, int limit) {
         Inputs.limit(limit, MAX_SCAN);
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM audit_log WHERE seq > :after" + f.sql()
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM audit_log WHERE seq > :after" + f.sql()
                         + " ORDER BY seq LIMIT :limit")
                 .bind("after", afterSeq)
                 .bind("limit", limit)

@@ -51,7 +51,7 @@ final class SqlCredentialRepository extends SqlRepository implements CredentialR
         if (!scope.allowsOwner(credential.tenantId(), credential.userId())) {
             throw new NotFoundException("user not found");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, credential.tenantId(), credential.userId())) {
                 throw new NotFoundException("user not found");
             }
@@ -76,7 +76,7 @@ final class SqlCredentialRepository extends SqlRepository implements CredentialR
     public Optional<Credential> byId(Scope scope, CredentialId id) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM credentials WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM credentials WHERE id = :id" + f.sql())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -88,7 +88,7 @@ final class SqlCredentialRepository extends SqlRepository implements CredentialR
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(kind, "kind");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM credentials WHERE owner_id = :user AND kind = :kind"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM credentials WHERE owner_id = :user AND kind = :kind"
                         + " AND revoked_at IS NULL" + f.sql() + " ORDER BY created_at DESC, id")
                 .bind("user", user.value().toString())
                 .bind("kind", kind.name())
@@ -102,7 +102,7 @@ final class SqlCredentialRepository extends SqlRepository implements CredentialR
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE credentials SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL"
+        return sql(scope, h -> h.createUpdate("UPDATE credentials SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL"
                         + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("id", id.value().toString())
@@ -115,7 +115,7 @@ final class SqlCredentialRepository extends SqlRepository implements CredentialR
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE credentials SET revoked_at = :at"
+        return sql(scope, h -> h.createUpdate("UPDATE credentials SET revoked_at = :at"
                         + " WHERE owner_id = :user AND revoked_at IS NULL" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("user", user.value().toString())
@@ -128,7 +128,7 @@ final class SqlCredentialRepository extends SqlRepository implements CredentialR
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        sql(h -> h.createUpdate("UPDATE credentials SET last_used_at = :at WHERE id = :id" + f.sql())
+        sql(scope, h -> h.createUpdate("UPDATE credentials SET last_used_at = :at WHERE id = :id" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("id", id.value().toString())
                 .bindMap(f.params())

@@ -34,7 +34,7 @@ final class SqlDataKeyRepository extends SqlRepository implements DataKeyReposit
         if (!scope.allowsOwner(key.tenantId(), key.ownerId())) {
             throw new NotFoundException("owner not found");
         }
-        int inserted = sql(h -> {
+        int inserted = sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, key.tenantId(), key.ownerId())) {
                 throw new NotFoundException("owner not found");
             }
@@ -56,7 +56,7 @@ final class SqlDataKeyRepository extends SqlRepository implements DataKeyReposit
     public Optional<WrappedDataKey> byOwner(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM data_keys WHERE owner_id = :owner" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM data_keys WHERE owner_id = :owner" + f.sql())
                 .bind("owner", owner.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -66,7 +66,7 @@ final class SqlDataKeyRepository extends SqlRepository implements DataKeyReposit
     @Override
     public List<WrappedDataKey> list(Scope scope) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM data_keys WHERE 1 = 1" + f.sql() + " ORDER BY owner_id")
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM data_keys WHERE 1 = 1" + f.sql() + " ORDER BY owner_id")
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
                 .list());
@@ -78,7 +78,7 @@ final class SqlDataKeyRepository extends SqlRepository implements DataKeyReposit
         Inputs.text(masterKeyId, "master key id", MAX_MASTER_KEY_ID_CHARS);
         requireWrapped(wrapped);
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE data_keys SET master_key_id = :masterKeyId, wrapped = :wrapped"
+        return sql(scope, h -> h.createUpdate("UPDATE data_keys SET master_key_id = :masterKeyId, wrapped = :wrapped"
                         + " WHERE owner_id = :owner" + f.sql())
                 .bind("masterKeyId", masterKeyId)
                 .bind("wrapped", wrapped)
@@ -91,7 +91,7 @@ final class SqlDataKeyRepository extends SqlRepository implements DataKeyReposit
     public boolean delete(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("DELETE FROM data_keys WHERE owner_id = :owner" + f.sql())
+        return sql(scope, h -> h.createUpdate("DELETE FROM data_keys WHERE owner_id = :owner" + f.sql())
                 .bind("owner", owner.value().toString())
                 .bindMap(f.params())
                 .execute()) == 1;

@@ -48,7 +48,7 @@ final class SqlDkimKeyRepository extends SqlRepository implements DkimKeyReposit
         if (scope.user().isPresent() || !scope.allowsTenant(key.tenantId())) {
             throw new NotFoundException("domain not found");
         }
-        int inserted = sql(h -> {
+        int inserted = sql(scope, h -> {
             String domainId = domainId(h, key.tenantId(), key.domain())
                     .orElseThrow(() -> new NotFoundException("domain not found"));
             return h.createUpdate("INSERT INTO dkim_keys (domain_id, tenant_id, selector, algorithm, public_key,"
@@ -81,7 +81,7 @@ final class SqlDkimKeyRepository extends SqlRepository implements DkimKeyReposit
     public List<DkimKey> byDomain(Scope scope, DomainName domain) {
         Objects.requireNonNull(domain, "domain");
         ScopeFilter f = ScopeFilter.tenantLevel(Objects.requireNonNull(scope, "scope"), "k.tenant_id");
-        return sql(h -> h.createQuery(SELECT + " WHERE d.name = :name" + f.sql() + " ORDER BY k.created_at, k.selector")
+        return sql(scope, h -> h.createQuery(SELECT + " WHERE d.name = :name" + f.sql() + " ORDER BY k.created_at, k.selector")
                 .bind("name", domain.ascii())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -91,7 +91,7 @@ final class SqlDkimKeyRepository extends SqlRepository implements DkimKeyReposit
     @Override
     public List<DkimKey> list(Scope scope) {
         ScopeFilter f = ScopeFilter.tenantLevel(Objects.requireNonNull(scope, "scope"), "k.tenant_id");
-        return sql(h -> h.createQuery(SELECT + " WHERE 1 = 1" + f.sql() + " ORDER BY d.name, k.created_at, k.selector")
+        return sql(scope, h -> h.createQuery(SELECT + " WHERE 1 = 1" + f.sql() + " ORDER BY d.name, k.created_at, k.selector")
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
                 .list());
@@ -118,7 +118,7 @@ final class SqlDkimKeyRepository extends SqlRepository implements DkimKeyReposit
             return false;
         }
         ScopeFilter f = ScopeFilter.tenantLevel(scope, "tenant_id");
-        return sql(h -> h.createUpdate("DELETE FROM dkim_keys WHERE selector = :selector"
+        return sql(scope, h -> h.createUpdate("DELETE FROM dkim_keys WHERE selector = :selector"
                         + " AND domain_id = (SELECT id FROM domains WHERE name = :name)" + f.sql())
                 .bind("selector", selector)
                 .bind("name", domain.ascii())
@@ -134,7 +134,7 @@ final class SqlDkimKeyRepository extends SqlRepository implements DkimKeyReposit
             return false;
         }
         ScopeFilter f = ScopeFilter.tenantLevel(scope, "tenant_id");
-        return sql(h -> h.createUpdate("UPDATE dkim_keys SET " + assignment + " WHERE selector = :selector"
+        return sql(scope, h -> h.createUpdate("UPDATE dkim_keys SET " + assignment + " WHERE selector = :selector"
                         + " AND domain_id = (SELECT id FROM domains WHERE name = :name)" + f.sql())
                 .bind("value", value)
                 .bind("selector", selector)

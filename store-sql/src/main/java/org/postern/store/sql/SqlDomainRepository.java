@@ -31,7 +31,7 @@ final class SqlDomainRepository extends SqlRepository implements DomainRepositor
             throw new NotFoundException("tenant not found");
         }
         Domain domain = new Domain(DomainId.random(), tenant, name, tx.now());
-        int inserted = sql(h -> {
+        int inserted = sql(scope, h -> {
             if (!SqlTenantRepository.exists(h, tenant)) {
                 throw new NotFoundException("tenant not found");
             }
@@ -53,7 +53,7 @@ final class SqlDomainRepository extends SqlRepository implements DomainRepositor
     public Optional<Domain> byName(Scope scope, DomainName name) {
         Objects.requireNonNull(name, "name");
         ScopeFilter f = ScopeFilter.tenantLevel(Objects.requireNonNull(scope, "scope"), "tenant_id");
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM domains WHERE name = :name" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM domains WHERE name = :name" + f.sql())
                 .bind("name", name.ascii())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -63,7 +63,7 @@ final class SqlDomainRepository extends SqlRepository implements DomainRepositor
     @Override
     public List<Domain> list(Scope scope) {
         ScopeFilter f = ScopeFilter.tenantLevel(Objects.requireNonNull(scope, "scope"), "tenant_id");
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM domains WHERE 1 = 1" + f.sql() + " ORDER BY name")
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM domains WHERE 1 = 1" + f.sql() + " ORDER BY name")
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
                 .list());
@@ -77,7 +77,7 @@ final class SqlDomainRepository extends SqlRepository implements DomainRepositor
             return false;
         }
         ScopeFilter f = ScopeFilter.tenantLevel(scope, "tenant_id");
-        return sql(h -> h.createUpdate("DELETE FROM domains WHERE name = :name" + f.sql())
+        return sql(scope, h -> h.createUpdate("DELETE FROM domains WHERE name = :name" + f.sql())
                 .bind("name", name.ascii())
                 .bindMap(f.params())
                 .execute()) == 1;

@@ -48,7 +48,7 @@ final class SqlInviteRepository extends SqlRepository implements InviteRepositor
             // As for creating users: a narrower scope must not mint a broader one.
             throw new AccessDeniedException("only a server-wide scope can invite a server admin");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlTenantRepository.exists(h, invite.tenantId())) {
                 throw new NotFoundException("tenant not found");
             }
@@ -75,7 +75,7 @@ final class SqlInviteRepository extends SqlRepository implements InviteRepositor
             return Optional.empty();
         }
         ScopeFilter f = ScopeFilter.tenantLevel(scope, "tenant_id");
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM invites WHERE token_hash = :hash" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM invites WHERE token_hash = :hash" + f.sql())
                 .bind("hash", tokenHash)
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -91,7 +91,7 @@ final class SqlInviteRepository extends SqlRepository implements InviteRepositor
             return false;
         }
         ScopeFilter f = ScopeFilter.tenantLevel(scope, "tenant_id");
-        return sql(h -> h.createUpdate("UPDATE invites SET used_at = :at"
+        return sql(scope, h -> h.createUpdate("UPDATE invites SET used_at = :at"
                         + " WHERE id = :id AND used_at IS NULL AND expires_at > :at" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("id", id.value().toString())
@@ -107,7 +107,7 @@ final class SqlInviteRepository extends SqlRepository implements InviteRepositor
             return List.of();
         }
         ScopeFilter f = ScopeFilter.tenantLevel(scope, "tenant_id");
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM invites WHERE tenant_id = :tenant" + f.sql()
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM invites WHERE tenant_id = :tenant" + f.sql()
                         + " ORDER BY created_at DESC, id")
                 .bind("tenant", tenant.value().toString())
                 .bindMap(f.params())

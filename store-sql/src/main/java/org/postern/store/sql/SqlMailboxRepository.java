@@ -49,7 +49,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         // and keeps increasing even after a mailbox is deleted and its name reused. Matching on
         // tenant as well as id also proves the owner belongs to the tenant.
         ScopeFilter f = ScopeFilter.users(scope);
-        Optional<Long> uidValidity = sql(h -> h.createQuery("UPDATE users SET last_uid_validity = CASE"
+        Optional<Long> uidValidity = sql(scope, h -> h.createQuery("UPDATE users SET last_uid_validity = CASE"
                         + " WHEN last_uid_validity >= :now THEN last_uid_validity + 1 ELSE :now END"
                         + " WHERE id = :owner AND tenant_id = :tenant" + f.sql() + " RETURNING last_uid_validity")
                 .bind("now", nowSeconds)
@@ -66,7 +66,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         }
         Mailbox mailbox = new Mailbox(MailboxId.random(), tenant, owner, name, specialUse, uidValidity.get(), 1, 1,
                 true, createdAt);
-        int inserted = sql(h -> h.createUpdate("INSERT INTO mailboxes (id, tenant_id, owner_id, name, special_use,"
+        int inserted = sql(scope, h -> h.createUpdate("INSERT INTO mailboxes (id, tenant_id, owner_id, name, special_use,"
                         + " uid_validity, uid_next, highest_modseq, subscribed, created_at)"
                         + " VALUES (:id, :tenantId, :ownerId, :name, :specialUse, :uidValidity, 1, 1, :subscribed, :createdAt)"
                         + " ON CONFLICT DO NOTHING")
@@ -92,7 +92,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
     public Optional<Mailbox> byId(Scope scope, MailboxId id) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE id = :id" + LIVE + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE id = :id" + LIVE + f.sql())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -104,7 +104,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(name, "name");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner AND name = :name"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner AND name = :name"
                         + LIVE + f.sql())
                 .bind("owner", owner.value().toString())
                 .bind("name", name)
@@ -118,7 +118,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(use, "use");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner"
                         + " AND special_use = :use" + LIVE + f.sql())
                 .bind("owner", owner.value().toString())
                 .bind("use", use.name())
@@ -131,7 +131,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
     public List<Mailbox> list(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner" + LIVE + f.sql()
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM mailboxes WHERE owner_id = :owner" + LIVE + f.sql()
                         + " ORDER BY name")
                 .bind("owner", owner.value().toString())
                 .bindMap(f.params())
@@ -154,7 +154,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         if (byName(scope, current.get().ownerId(), newName).isPresent()) {
             throw new ConflictException("mailbox name already exists");
         }
-        int updated = sql(h -> h.createUpdate("UPDATE mailboxes SET name = :name WHERE id = :id" + LIVE + f.sql())
+        int updated = sql(scope, h -> h.createUpdate("UPDATE mailboxes SET name = :name WHERE id = :id" + LIVE + f.sql())
                 .bind("name", newName)
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
@@ -166,7 +166,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
     public boolean setSubscribed(Scope scope, MailboxId id, boolean subscribed) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE mailboxes SET subscribed = :subscribed WHERE id = :id" + LIVE + f.sql())
+        return sql(scope, h -> h.createUpdate("UPDATE mailboxes SET subscribed = :subscribed WHERE id = :id" + LIVE + f.sql())
                 .bind("subscribed", subscribed)
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
@@ -179,7 +179,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         // The mailbox row first: it locks the row, so no append slips in between the two statements.
-        int updated = sql(h -> h.createUpdate("UPDATE mailboxes SET deleted_at = :at, name = :tombstone,"
+        int updated = sql(scope, h -> h.createUpdate("UPDATE mailboxes SET deleted_at = :at, name = :tombstone,"
                         + " special_use = NULL, subscribed = :subscribed, highest_modseq = highest_modseq + 1"
                         + " WHERE id = :id" + LIVE + f.sql())
                 .bind("at", Rows.millis(at))
@@ -191,7 +191,7 @@ final class SqlMailboxRepository extends SqlRepository implements MailboxReposit
         if (updated == 0) {
             return false;
         }
-        sql(h -> h.createUpdate("UPDATE messages SET deleted_at = :at WHERE mailbox_id = :id AND deleted_at IS NULL"
+        sql(scope, h -> h.createUpdate("UPDATE messages SET deleted_at = :at WHERE mailbox_id = :id AND deleted_at IS NULL"
                         + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("id", id.value().toString())

@@ -45,7 +45,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         Objects.requireNonNull(message.blobId(), "blobId");
         String flags = Flags.encode(message.flags());
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        Allocation a = sql(h -> h.createQuery("UPDATE mailboxes SET uid_next = uid_next + 1,"
+        Allocation a = sql(scope, h -> h.createQuery("UPDATE mailboxes SET uid_next = uid_next + 1,"
                         + " highest_modseq = highest_modseq + 1 WHERE id = :mailbox AND deleted_at IS NULL" + f.sql()
                         + " RETURNING uid_next - 1 AS uid, highest_modseq, tenant_id, owner_id")
                 .bind("mailbox", mailbox.value().toString())
@@ -60,7 +60,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         StoredMessage stored = new StoredMessage(message.id(), a.tenant(), a.owner(), mailbox, a.uid(), a.modSeq(),
                 message.flags(), Instant.ofEpochMilli(message.internalDate().toEpochMilli()), message.size(),
                 Rows.copy(message.sealedSummary()), message.blobId(), Optional.empty(), message.deliveredTo());
-        int inserted = sql(h -> h.createUpdate("INSERT INTO messages (id, tenant_id, owner_id, mailbox_id, uid, modseq,"
+        int inserted = sql(scope, h -> h.createUpdate("INSERT INTO messages (id, tenant_id, owner_id, mailbox_id, uid, modseq,"
                         + " flags, internal_date, size, sealed_summary, blob_id, delivered_to)"
                         + " VALUES (:id, :tenantId, :ownerId, :mailboxId, :uid, :modseq, :flags, :internalDate, :size,"
                         + " :summary, :blobId, :deliveredTo) ON CONFLICT DO NOTHING")
@@ -87,7 +87,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public Optional<StoredMessage> byId(Scope scope, MessageId id) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE id = :id" + f.sql())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -98,7 +98,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public List<StoredMessage> list(Scope scope, MailboxId mailbox) {
         Objects.requireNonNull(mailbox, "mailbox");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE mailbox_id = :mailbox"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE mailbox_id = :mailbox"
                         + " AND deleted_at IS NULL" + f.sql() + " ORDER BY uid")
                 .bind("mailbox", mailbox.value().toString())
                 .bindMap(f.params())
@@ -119,7 +119,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         page.after().ifPresent(k -> where.append(" AND (internal_date ").append(cmp).append(" :afterDate"
                 + " OR (internal_date = :afterDate AND id ").append(cmp).append(" :afterId))"));
         String dir = page.descending() ? " DESC" : " ASC";
-        return sql(h -> {
+        return sql(scope, h -> {
             var q = h.createQuery("SELECT " + COLUMNS + " FROM messages" + where + f.sql()
                     + " ORDER BY internal_date" + dir + ", id" + dir + " LIMIT :limit");
             q.bind("owner", page.owner().value().toString());
@@ -141,7 +141,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public List<MailboxCount> countByMailbox(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT mailbox_id, COUNT(*) AS total,"
+        return sql(scope, h -> h.createQuery("SELECT mailbox_id, COUNT(*) AS total,"
                         + " SUM(CASE WHEN (' ' || flags || ' ') LIKE :seen ESCAPE '!' THEN 0 ELSE 1 END) AS unseen"
                         + " FROM messages WHERE owner_id = :owner AND deleted_at IS NULL" + f.sql()
                         + " GROUP BY mailbox_id")
@@ -157,7 +157,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public List<AddressCount> countByAddress(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT delivered_to, COUNT(*) AS received, MAX(internal_date) AS last_received"
+        return sql(scope, h -> h.createQuery("SELECT delivered_to, COUNT(*) AS received, MAX(internal_date) AS last_received"
                         + " FROM messages WHERE owner_id = :owner AND delivered_to IS NOT NULL AND deleted_at IS NULL"
                         + f.sql() + " GROUP BY delivered_to")
                 .bind("owner", owner.value().toString())
@@ -171,7 +171,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public List<StoredMessage> listByOwner(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE owner_id = :owner" + f.sql()
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE owner_id = :owner" + f.sql()
                         + " ORDER BY mailbox_id, uid")
                 .bind("owner", owner.value().toString())
                 .bindMap(f.params())
@@ -184,11 +184,11 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         Objects.requireNonNull(id, "id");
         String encoded = Flags.encode(Objects.requireNonNull(flags, "flags"));
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        Optional<Long> modSeq = nextModSeq(f, id);
+        Optional<Long> modSeq = nextModSeq(scope, f, id);
         if (modSeq.isEmpty()) {
             return Optional.empty();
         }
-        int updated = sql(h -> h.createUpdate("UPDATE messages SET flags = :flags, modseq = :modseq"
+        int updated = sql(scope, h -> h.createUpdate("UPDATE messages SET flags = :flags, modseq = :modseq"
                         + " WHERE id = :id AND deleted_at IS NULL" + f.sql())
                 .bind("flags", encoded)
                 .bind("modseq", modSeq.get())
@@ -208,11 +208,11 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         Objects.requireNonNull(id, "id");
         String encoded = Flags.encode(Objects.requireNonNull(flags, "flags"));
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        Optional<Long> modSeq = nextModSeq(f, id);
+        Optional<Long> modSeq = nextModSeq(scope, f, id);
         if (modSeq.isEmpty()) {
             return Optional.empty();
         }
-        int updated = sql(h -> h.createUpdate("UPDATE messages SET flags = :flags, modseq = :modseq"
+        int updated = sql(scope, h -> h.createUpdate("UPDATE messages SET flags = :flags, modseq = :modseq"
                         + " WHERE id = :id AND deleted_at IS NULL AND modseq = :expected" + f.sql())
                 .bind("flags", encoded)
                 .bind("modseq", modSeq.get())
@@ -229,11 +229,11 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        Optional<Long> modSeq = nextModSeq(f, id);
+        Optional<Long> modSeq = nextModSeq(scope, f, id);
         if (modSeq.isEmpty()) {
             return false;
         }
-        return sql(h -> h.createUpdate("UPDATE messages SET deleted_at = :at, modseq = :modseq"
+        return sql(scope, h -> h.createUpdate("UPDATE messages SET deleted_at = :at, modseq = :modseq"
                         + " WHERE id = :id AND deleted_at IS NULL" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("modseq", modSeq.get())
@@ -246,7 +246,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public List<Expunged> expunged(Scope scope, MailboxId mailbox) {
         Objects.requireNonNull(mailbox, "mailbox");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT uid, modseq FROM messages WHERE mailbox_id = :mailbox"
+        return sql(scope, h -> h.createQuery("SELECT uid, modseq FROM messages WHERE mailbox_id = :mailbox"
                         + " AND deleted_at IS NOT NULL" + f.sql() + " ORDER BY uid")
                 .bind("mailbox", mailbox.value().toString())
                 .bindMap(f.params())
@@ -258,7 +258,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public long liveBytes(Scope scope, UserId owner) {
         Objects.requireNonNull(owner, "owner");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM messages WHERE owner_id = :owner"
+        return sql(scope, h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM messages WHERE owner_id = :owner"
                         + " AND deleted_at IS NULL" + f.sql())
                 .bind("owner", owner.value().toString())
                 .bindMap(f.params())
@@ -270,7 +270,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public List<StoredMessage> deletedBefore(Scope scope, Instant before) {
         Objects.requireNonNull(before, "before");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE deleted_at IS NOT NULL"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE deleted_at IS NOT NULL"
                         + " AND deleted_at < :before" + f.sql() + " ORDER BY deleted_at, id")
                 .bind("before", Rows.millis(before))
                 .bindMap(f.params())
@@ -282,7 +282,7 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     public boolean purge(Scope scope, MessageId id) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("DELETE FROM messages WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createUpdate("DELETE FROM messages WHERE id = :id" + f.sql())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
                 .execute()) == 1;
@@ -292,8 +292,8 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
      * Advances HIGHESTMODSEQ of the mailbox holding live message {@code id} (both in scope) and
      * returns the new value; the mailbox row stays locked until the transaction ends.
      */
-    private Optional<Long> nextModSeq(ScopeFilter f, MessageId id) {
-        return sql(h -> h.createQuery("UPDATE mailboxes SET highest_modseq = highest_modseq + 1"
+    private Optional<Long> nextModSeq(Scope scope, ScopeFilter f, MessageId id) {
+        return sql(scope, h -> h.createQuery("UPDATE mailboxes SET highest_modseq = highest_modseq + 1"
                         + " WHERE id = (SELECT mailbox_id FROM messages WHERE id = :id AND deleted_at IS NULL" + f.sql() + ")"
                         + f.sql() + " RETURNING highest_modseq")
                 .bind("id", id.value().toString())

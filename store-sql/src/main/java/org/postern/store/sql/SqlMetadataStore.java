@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -129,18 +130,44 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     /**
-     * Connects to PostgreSQL at {@code jdbcUrl} ({@code jdbc:postgresql://...}) and brings the schema
-     * up to date. {@code user} and {@code password} may be null (taken from the URL or the server's
-     * trust rules then).
-     * @throws UnavailableException if the database cannot be reached or migrated
+     * Connects to PostgreSQL at {@code jdbcUrl} ({@code jdbc:postgresql://...}) as the runtime role
+     * {@code user}, brings the schema up to date as the migration role {@code migrationUser}, and
+     * checks that the runtime role cannot get round row-level security ({@link PostgresRoles}).
+     *
+     * <p>With a migration role, it owns the schema: it runs the migrations and then grants the
+     * runtime role SELECT, INSERT, UPDATE and DELETE on Postern's tables and nothing else. Without one,
+     * the runtime role migrates, which leaves it the owner of the tables, and the check refuses it.
+     * Users and passwords may be null (taken from the URL or the server's trust rules then).
+     * @throws UnavailableException if the database cannot be reached or migrated, or the runtime role
+     *     is one that could bypass row-level security or change the schema
      */
-    public static SqlMetadataStore openPostgres(String jdbcUrl, String user, String password) {
+    public static SqlMetadataStore openPostgres(String jdbcUrl, String user, String password, String migrationUser,
+            String migrationPassword) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new InvalidInputException("not a PostgreSQL JDBC URL");
         }
+        HikariConfig pool = postgresPool("postern-postgresql", jdbcUrl, user, password);
+        pool.setMaximumPoolSize(10);
+        pool.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        HikariDataSource dataSource = startPool(pool);
+        try {
+            Jdbi runtime = Jdbi.create(dataSource);
+            String runtimeRole = PostgresRoles.currentRole(runtime);
+            migratePostgres(jdbcUrl, migrationUser != null ? migrationUser : user,
+                    migrationUser != null ? migrationPassword : password,
+                    migrationUser != null ? Optional.of(runtimeRole) : Optional.empty());
+            PostgresRoles.requireRuntimeRoleCannotBypassRowSecurity(runtime);
+            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static HikariConfig postgresPool(String name, String jdbcUrl, String user, String password) {
         HikariConfig pool = new HikariConfig();
-        pool.setPoolName("postern-postgresql");
+        pool.setPoolName(name);
         pool.setDriverClassName("org.postgresql.Driver");
         pool.setJdbcUrl(jdbcUrl);
         if (user != null) {
@@ -149,20 +176,28 @@ public final class SqlMetadataStore implements MetadataStore {
         if (password != null) {
             pool.setPassword(password);
         }
-        pool.setMaximumPoolSize(10);
         pool.setConnectionTimeout(10_000);
-        pool.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         pool.setConnectionInitSql("SET synchronous_commit TO on");
         // Server error details quote row values ("Key (login)=(...) already exists"): keep them out of exceptions.
         pool.addDataSourceProperty("logServerErrorDetail", "false");
         pool.addDataSourceProperty("ApplicationName", "postern");
-        HikariDataSource dataSource = startPool(pool);
-        try {
-            migrate(dataSource, "classpath:db/migration/postgresql");
-            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, Clock.systemUTC());
-        } catch (RuntimeException e) {
-            dataSource.close();
-            throw e;
+        return pool;
+    }
+
+    /**
+     * Migrates on connections of their own, closed afterwards: the migrations see every tenant's rows
+     * (the session-wide setting '*'), and that setting must never reach a connection of the runtime pool.
+     */
+    private static void migratePostgres(String jdbcUrl, String user, String password, Optional<String> grantTo) {
+        HikariConfig pool = postgresPool("postern-postgresql-migration", jdbcUrl, user, password);
+        pool.setConnectionInitSql("SET synchronous_commit TO on; SET " + PostgresDialect.TENANT_SETTING + " TO '"
+                + Tx.ALL_TENANTS + "'");
+        // Flyway may hold one connection for its lock and another for the migration itself.
+        pool.setMaximumPoolSize(2);
+        pool.setMinimumIdle(0);
+        try (HikariDataSource migration = startPool(pool)) {
+            migrate(migration, "classpath:db/migration/postgresql");
+            grantTo.ifPresent(role -> PostgresRoles.grantRuntimePrivileges(Jdbi.create(migration), role));
         }
     }
 

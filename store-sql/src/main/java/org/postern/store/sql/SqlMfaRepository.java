@@ -47,7 +47,7 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
         if (!scope.allowsOwner(enrolment.tenantId(), enrolment.userId())) {
             throw new NotFoundException("user not found");
         }
-        int saved = sql(h -> {
+        int saved = sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, enrolment.tenantId(), enrolment.userId())) {
                 throw new NotFoundException("user not found");
             }
@@ -74,7 +74,7 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
     public Optional<TotpEnrolment> totp(Scope scope, UserId user) {
         Objects.requireNonNull(user, "user");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM totp_enrolments WHERE owner_id = :user" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM totp_enrolments WHERE owner_id = :user" + f.sql())
                 .bind("user", user.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -86,7 +86,7 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE totp_enrolments SET confirmed_at = :at, last_used_step = :step"
+        return sql(scope, h -> h.createUpdate("UPDATE totp_enrolments SET confirmed_at = :at, last_used_step = :step"
                         + " WHERE owner_id = :user AND confirmed_at IS NULL AND last_used_step < :step" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("step", step)
@@ -100,7 +100,7 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
         Objects.requireNonNull(user, "user");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         // A concurrent use of the same step waits for this row's lock, then fails the condition.
-        return sql(h -> h.createUpdate("UPDATE totp_enrolments SET last_used_step = :step"
+        return sql(scope, h -> h.createUpdate("UPDATE totp_enrolments SET last_used_step = :step"
                         + " WHERE owner_id = :user AND confirmed_at IS NOT NULL AND last_used_step < :step" + f.sql())
                 .bind("step", step)
                 .bind("user", user.value().toString())
@@ -112,7 +112,7 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
     public boolean delete(Scope scope, UserId user) {
         Objects.requireNonNull(user, "user");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> {
+        return sql(scope, h -> {
             int codes = h.createUpdate("DELETE FROM recovery_codes WHERE owner_id = :user" + f.sql())
                     .bind("user", user.value().toString())
                     .bindMap(f.params())
@@ -142,14 +142,14 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
         }
         // The tenant comes from the users row, after the scope check: a user scope names its tenant,
         // a wider one does not need to.
-        TenantId tenant = sql(h -> h.createQuery("SELECT tenant_id FROM users WHERE id = :user"
+        TenantId tenant = sql(scope, h -> h.createQuery("SELECT tenant_id FROM users WHERE id = :user"
                         + ScopeFilter.users(scope).sql())
                 .bind("user", user.value().toString())
                 .bindMap(ScopeFilter.users(scope).params())
                 .map((rs, ctx) -> TenantId.parse(rs.getString("tenant_id")))
                 .findOne())
                 .orElseThrow(() -> new NotFoundException("user not found"));
-        sql(h -> {
+        sql(scope, h -> {
             h.createUpdate("DELETE FROM recovery_codes WHERE owner_id = :user")
                     .bind("user", user.value().toString())
                     .execute();
@@ -172,7 +172,7 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
         Inputs.sha256(codeHash, "recovery code hash");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE recovery_codes SET used_at = :at"
+        return sql(scope, h -> h.createUpdate("UPDATE recovery_codes SET used_at = :at"
                         + " WHERE owner_id = :user AND code_hash = :hash AND used_at IS NULL" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("user", user.value().toString())
@@ -185,7 +185,7 @@ final class SqlMfaRepository extends SqlRepository implements MfaRepository {
     public int unusedRecoveryCodes(Scope scope, UserId user) {
         Objects.requireNonNull(user, "user");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT COUNT(*) FROM recovery_codes WHERE owner_id = :user AND used_at IS NULL"
+        return sql(scope, h -> h.createQuery("SELECT COUNT(*) FROM recovery_codes WHERE owner_id = :user AND used_at IS NULL"
                         + f.sql())
                 .bind("user", user.value().toString())
                 .bindMap(f.params())

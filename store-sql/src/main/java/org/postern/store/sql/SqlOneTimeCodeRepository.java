@@ -42,7 +42,7 @@ final class SqlOneTimeCodeRepository extends SqlRepository implements OneTimeCod
         if (!scope.allowsOwner(code.tenantId(), code.userId())) {
             throw new NotFoundException("user not found");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, code.tenantId(), code.userId())) {
                 throw new NotFoundException("user not found");
             }
@@ -75,7 +75,7 @@ final class SqlOneTimeCodeRepository extends SqlRepository implements OneTimeCod
         Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(now, "now");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM one_time_codes WHERE owner_id = :user"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM one_time_codes WHERE owner_id = :user"
                         + " AND purpose = :purpose AND used_at IS NULL AND expires_at > :now" + f.sql()
                         + " ORDER BY created_at DESC, id LIMIT 1")
                 .bind("user", user.value().toString())
@@ -91,7 +91,7 @@ final class SqlOneTimeCodeRepository extends SqlRepository implements OneTimeCod
         Objects.requireNonNull(purpose, "purpose");
         Inputs.sha256(codeHash, "code hash");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM one_time_codes WHERE purpose = :purpose"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM one_time_codes WHERE purpose = :purpose"
                         + " AND code_hash = :hash" + f.sql() + " ORDER BY created_at DESC, id LIMIT 1")
                 .bind("purpose", purpose.name())
                 .bind("hash", codeHash)
@@ -104,7 +104,7 @@ final class SqlOneTimeCodeRepository extends SqlRepository implements OneTimeCod
     public int countAttempt(Scope scope, UUID id) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = :id" + f.sql()
+        return sql(scope, h -> h.createQuery("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = :id" + f.sql()
                         + " RETURNING attempts")
                 .bind("id", id.toString())
                 .bindMap(f.params())
@@ -118,7 +118,7 @@ final class SqlOneTimeCodeRepository extends SqlRepository implements OneTimeCod
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(at, "at");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE one_time_codes SET used_at = :at"
+        return sql(scope, h -> h.createUpdate("UPDATE one_time_codes SET used_at = :at"
                         + " WHERE id = :id AND used_at IS NULL AND expires_at > :at" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("id", id.toString())

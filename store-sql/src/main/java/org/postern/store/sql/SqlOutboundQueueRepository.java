@@ -53,7 +53,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
             }
             r.lastReply().ifPresent(t -> Inputs.text(t, "last reply", MAX_REPLY_CHARS));
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, message.tenantId(), message.ownerId())) {
                 throw new NotFoundException("user not found");
             }
@@ -96,7 +96,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
         Inputs.text(leaseOwner, "lease owner", MAX_LEASE_OWNER_CHARS);
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         long nowMillis = Rows.millis(now);
-        return sql(h -> {
+        return sql(scope, h -> {
             List<QueuedRecipient> due = h.createQuery("SELECT " + RECIPIENT_COLUMNS + " FROM outbound_recipients"
                             + " WHERE state IN ('QUEUED', 'DEFERRED') AND next_attempt_at <= :now"
                             + " AND (lease_until IS NULL OR lease_until < :now)" + f.sql()
@@ -123,7 +123,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
         Inputs.text(leaseOwner, "lease owner", MAX_LEASE_OWNER_CHARS);
         updated.lastReply().ifPresent(t -> Inputs.text(t, "last reply", MAX_REPLY_CHARS));
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE outbound_recipients SET state = :state, attempts = :attempts,"
+        return sql(scope, h -> h.createUpdate("UPDATE outbound_recipients SET state = :state, attempts = :attempts,"
                         + " next_attempt_at = :next, last_reply = :reply, delay_notified = :notified,"
                         + " lease_owner = NULL, lease_until = NULL WHERE id = :id AND lease_owner = :owner" + f.sql())
                 .bind("state", updated.state().name())
@@ -140,7 +140,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     @Override
     public int releaseLeases(Scope scope) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE outbound_recipients SET lease_owner = NULL, lease_until = NULL"
+        return sql(scope, h -> h.createUpdate("UPDATE outbound_recipients SET lease_owner = NULL, lease_until = NULL"
                         + " WHERE lease_owner IS NOT NULL" + f.sql())
                 .bindMap(f.params())
                 .execute());
@@ -149,7 +149,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     @Override
     public Optional<QueuedMessage> message(Scope scope, UUID messageId) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM outbound_messages WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM outbound_messages WHERE id = :id" + f.sql())
                 .bind("id", Objects.requireNonNull(messageId, "messageId").toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> message(rs))
@@ -159,7 +159,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     @Override
     public List<QueuedRecipient> recipients(Scope scope, UUID messageId) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + RECIPIENT_COLUMNS + " FROM outbound_recipients"
+        return sql(scope, h -> h.createQuery("SELECT " + RECIPIENT_COLUMNS + " FROM outbound_recipients"
                         + " WHERE message_id = :id" + f.sql() + " ORDER BY recipient, id")
                 .bind("id", Objects.requireNonNull(messageId, "messageId").toString())
                 .bindMap(f.params())
@@ -174,7 +174,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
             throw new IllegalArgumentException("offset must be 0.." + MAX_OFFSET);
         }
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM outbound_messages WHERE 1 = 1" + f.sql()
+        return sql(scope, h -> h.createQuery("SELECT " + MESSAGE_COLUMNS + " FROM outbound_messages WHERE 1 = 1" + f.sql()
                         + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
                 .bind("limit", limit)
                 .bind("offset", offset)
@@ -189,7 +189,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
             return false;
         }
         ScopeFilter f = ScopeFilter.owned(scope);
-        sql(h -> h.createUpdate("UPDATE outbound_recipients SET next_attempt_at = :now, lease_owner = NULL,"
+        sql(scope, h -> h.createUpdate("UPDATE outbound_recipients SET next_attempt_at = :now, lease_owner = NULL,"
                         + " lease_until = NULL WHERE message_id = :id AND state IN ('QUEUED', 'DEFERRED')" + f.sql())
                 .bind("now", Rows.millis(now))
                 .bind("id", messageId.toString())
@@ -201,7 +201,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     @Override
     public List<BlobId> blobIds(Scope scope) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT blob_id FROM outbound_messages WHERE 1 = 1" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT blob_id FROM outbound_messages WHERE 1 = 1" + f.sql())
                 .bindMap(f.params())
                 .map((rs, ctx) -> BlobId.parse(rs.getString("blob_id")))
                 .list());
@@ -210,7 +210,7 @@ final class SqlOutboundQueueRepository extends SqlRepository implements Outbound
     @Override
     public Optional<QueuedMessage> delete(Scope scope, UUID messageId) {
         Optional<QueuedMessage> found = message(scope, messageId);
-        found.ifPresent(m -> sql(h -> {
+        found.ifPresent(m -> sql(scope, h -> {
             h.createUpdate("DELETE FROM outbound_recipients WHERE message_id = :id").bind("id", m.id().toString())
                     .execute();
             return h.createUpdate("DELETE FROM outbound_messages WHERE id = :id").bind("id", m.id().toString())

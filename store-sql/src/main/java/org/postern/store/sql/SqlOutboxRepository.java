@@ -37,7 +37,7 @@ final class SqlOutboxRepository extends SqlRepository implements OutboxRepositor
         if (!scope.allowsOwner(message.tenantId(), message.userId())) {
             throw new NotFoundException("user not found");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, message.tenantId(), message.userId())) {
                 throw new NotFoundException("user not found");
             }
@@ -58,7 +58,7 @@ final class SqlOutboxRepository extends SqlRepository implements OutboxRepositor
     public List<OutboxMessage> list(Scope scope, int limit) {
         Inputs.limit(limit, MAX_LIST);
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM outbox WHERE 1 = 1" + f.sql()
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM outbox WHERE 1 = 1" + f.sql()
                         + " ORDER BY created_at DESC, id LIMIT :limit")
                 .bind("limit", limit)
                 .bindMap(f.params())

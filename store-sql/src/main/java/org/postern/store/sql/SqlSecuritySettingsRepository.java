@@ -33,7 +33,7 @@ final class SqlSecuritySettingsRepository extends SqlRepository implements Secur
         if (!scope.allowsOwner(tenant, user)) {
             throw new NotFoundException("user not found");
         }
-        return sql(h -> {
+        return sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, tenant, user)) {
                 throw new NotFoundException("user not found");
             }
@@ -57,7 +57,7 @@ final class SqlSecuritySettingsRepository extends SqlRepository implements Secur
         if (!scope.allowsOwner(account.tenantId(), account.userId())) {
             throw new NotFoundException("user not found");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, account.tenantId(), account.userId())) {
                 throw new NotFoundException("user not found");
             }
@@ -82,7 +82,7 @@ final class SqlSecuritySettingsRepository extends SqlRepository implements Secur
         if (!scope.allowsTenant(tenant)) {
             throw new NotFoundException("tenant not found");
         }
-        return sql(h -> {
+        return sql(scope, h -> {
             if (!SqlTenantRepository.exists(h, tenant)) {
                 throw new NotFoundException("tenant not found");
             }
@@ -106,7 +106,7 @@ final class SqlSecuritySettingsRepository extends SqlRepository implements Secur
             // The user sees this policy (it applies to them) but may not change it.
             throw new AccessDeniedException("changing a tenant's policy needs a tenant or server scope");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlTenantRepository.exists(h, policy.tenantId())) {
                 throw new NotFoundException("tenant not found");
             }

@@ -53,7 +53,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         if (!scope.allowsOwner(session.tenantId(), session.userId())) {
             throw new NotFoundException("user not found");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, session.tenantId(), session.userId())) {
                 throw new NotFoundException("user not found");
             }
@@ -78,7 +78,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
     public Optional<AuthSession> byId(Scope scope, SessionId id) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM auth_sessions WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM auth_sessions WHERE id = :id" + f.sql())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
@@ -90,7 +90,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(now, "now");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM auth_sessions WHERE owner_id = :user"
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM auth_sessions WHERE owner_id = :user"
                         + " AND revoked_at IS NULL AND expires_at > :now" + f.sql()
                         + " ORDER BY created_at DESC, id")
                 .bind("user", user.value().toString())
@@ -106,7 +106,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         Objects.requireNonNull(at, "at");
         Inputs.optionalText(ip, "ip", MAX_IP_CHARS);
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE auth_sessions SET last_seen_at = :at, ip = :ip WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createUpdate("UPDATE auth_sessions SET last_seen_at = :at, ip = :ip WHERE id = :id" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("ip", ip)
                 .bind("id", id.value().toString())
@@ -120,7 +120,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         Objects.requireNonNull(at, "at");
         Inputs.text(reason, "revocation reason", MAX_REASON_CHARS);
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE auth_sessions SET revoked_at = :at, revoked_reason = :reason"
+        return sql(scope, h -> h.createUpdate("UPDATE auth_sessions SET revoked_at = :at, revoked_reason = :reason"
                         + " WHERE id = :id AND revoked_at IS NULL AND expires_at > :at" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("reason", reason)
@@ -135,7 +135,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         Objects.requireNonNull(at, "at");
         Inputs.text(reason, "revocation reason", MAX_REASON_CHARS);
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE auth_sessions SET revoked_at = :at, revoked_reason = :reason"
+        return sql(scope, h -> h.createUpdate("UPDATE auth_sessions SET revoked_at = :at, revoked_reason = :reason"
                         + " WHERE owner_id = :user AND revoked_at IS NULL AND expires_at > :at" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("reason", reason)
@@ -160,7 +160,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         }
         // Copies the owner from the session row, and only while the session is not revoked: a
         // revoked family never gets a new token.
-        int inserted = sql(h -> h.createUpdate("INSERT INTO refresh_tokens (" + TOKEN_COLUMNS + ")"
+        int inserted = sql(scope, h -> h.createUpdate("INSERT INTO refresh_tokens (" + TOKEN_COLUMNS + ")"
                         + " SELECT :hash, id, tenant_id, owner_id, :issuedAt, :expiresAt, :usedAt FROM auth_sessions"
                         + " WHERE id = :session AND tenant_id = :tenant AND owner_id = :owner AND revoked_at IS NULL")
                 .bind("hash", token.tokenHash())
@@ -180,7 +180,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
     public Optional<RefreshToken> refreshTokenByHash(Scope scope, byte[] tokenHash) {
         Inputs.sha256(tokenHash, "token hash");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM refresh_tokens WHERE token_hash = :hash" + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM refresh_tokens WHERE token_hash = :hash" + f.sql())
                 .bind("hash", tokenHash)
                 .bindMap(f.params())
                 .map((rs, ctx) -> mapToken(rs))
@@ -194,7 +194,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         // One statement: on PostgreSQL a concurrent exchange waits for this row's lock, then finds
         // used_at set and changes nothing; on SQLite the transactions are serial.
-        return sql(h -> h.createUpdate("UPDATE refresh_tokens SET used_at = :at"
+        return sql(scope, h -> h.createUpdate("UPDATE refresh_tokens SET used_at = :at"
                         + " WHERE token_hash = :hash AND used_at IS NULL" + f.sql())
                 .bind("at", Rows.millis(at))
                 .bind("hash", tokenHash)
@@ -207,7 +207,7 @@ final class SqlSessionRepository extends SqlRepository implements SessionReposit
         Objects.requireNonNull(before, "before");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
         String ended = "(expires_at < :before OR revoked_at < :before)" + f.sql();
-        return sql(h -> {
+        return sql(scope, h -> {
             h.createUpdate("DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM auth_sessions WHERE "
                             + ended + ")")
                     .bind("before", Rows.millis(before))

@@ -35,7 +35,7 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
     public Optional<ThrottleState> throttle(Scope scope, String key) {
         requireServerWide(scope);
         Inputs.text(key, "throttle key", ThrottleState.MAX_KEY_CHARS);
-        return sql(h -> h.createQuery("SELECT " + THROTTLE_COLUMNS + " FROM signin_throttle WHERE throttle_key = :key")
+        return sql(scope, h -> h.createQuery("SELECT " + THROTTLE_COLUMNS + " FROM signin_throttle WHERE throttle_key = :key")
                 .bind("key", key)
                 .map((rs, ctx) -> mapThrottle(rs))
                 .findOne());
@@ -47,12 +47,12 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
         Inputs.text(key, "throttle key", ThrottleState.MAX_KEY_CHARS);
         Objects.requireNonNull(now, "now");
         // A row to lock must exist: create an empty one (no failures) if there is none, then lock it.
-        sql(h -> h.createUpdate("INSERT INTO signin_throttle (" + THROTTLE_COLUMNS + ")"
+        sql(scope, h -> h.createUpdate("INSERT INTO signin_throttle (" + THROTTLE_COLUMNS + ")"
                         + " VALUES (:key, 0, :now, :now, NULL) ON CONFLICT (throttle_key) DO NOTHING")
                 .bind("key", key)
                 .bind("now", Rows.millis(now))
                 .execute());
-        return sql(h -> h.createQuery("SELECT " + THROTTLE_COLUMNS + " FROM signin_throttle WHERE throttle_key = :key"
+        return sql(scope, h -> h.createQuery("SELECT " + THROTTLE_COLUMNS + " FROM signin_throttle WHERE throttle_key = :key"
                         + tx.dialect().forUpdate())
                 .bind("key", key)
                 .map((rs, ctx) -> mapThrottle(rs))
@@ -71,7 +71,7 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
         if (state.failures() < 0) {
             throw new InvalidInputException("failures cannot be negative");
         }
-        sql(h -> h.createUpdate("INSERT INTO signin_throttle (" + THROTTLE_COLUMNS + ")"
+        sql(scope, h -> h.createUpdate("INSERT INTO signin_throttle (" + THROTTLE_COLUMNS + ")"
                         + " VALUES (:key, :failures, :first, :last, :lockedUntil)"
                         + " ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures,"
                         + " first_failure_at = excluded.first_failure_at, last_failure_at = excluded.last_failure_at,"
@@ -88,14 +88,14 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
     public void clearThrottle(Scope scope, String key) {
         requireServerWide(scope);
         Inputs.text(key, "throttle key", ThrottleState.MAX_KEY_CHARS);
-        sql(h -> h.createUpdate("DELETE FROM signin_throttle WHERE throttle_key = :key").bind("key", key).execute());
+        sql(scope, h -> h.createUpdate("DELETE FROM signin_throttle WHERE throttle_key = :key").bind("key", key).execute());
     }
 
     @Override
     public int purgeThrottleBefore(Scope scope, Instant before) {
         requireServerWide(scope);
         Objects.requireNonNull(before, "before");
-        return sql(h -> h.createUpdate("DELETE FROM signin_throttle WHERE last_failure_at < :before"
+        return sql(scope, h -> h.createUpdate("DELETE FROM signin_throttle WHERE last_failure_at < :before"
                         + " AND (locked_until IS NULL OR locked_until < :before)")
                 .bind("before", Rows.millis(before))
                 .execute());
@@ -115,7 +115,7 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
         if (!scope.allowsOwner(record.tenantId(), record.userId())) {
             throw new NotFoundException("user not found");
         }
-        sql(h -> {
+        sql(scope, h -> {
             if (!SqlUserRepository.isUserOf(h, record.tenantId(), record.userId())) {
                 throw new NotFoundException("user not found");
             }
@@ -137,7 +137,7 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
     public Optional<SignInRecord> lastSignIn(Scope scope, UserId user) {
         Objects.requireNonNull(user, "user");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + HISTORY_COLUMNS + " FROM signin_history WHERE owner_id = :user"
+        return sql(scope, h -> h.createQuery("SELECT " + HISTORY_COLUMNS + " FROM signin_history WHERE owner_id = :user"
                         + f.sql() + " ORDER BY signed_in_at DESC, id LIMIT 1")
                 .bind("user", user.value().toString())
                 .bindMap(f.params())
@@ -162,7 +162,7 @@ final class SqlSignInRepository extends SqlRepository implements SignInRepositor
     /** {@code column} is one of two constants above, never a value. */
     private boolean seen(Scope scope, UserId user, String column, String value) {
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT 1 FROM signin_history WHERE owner_id = :user AND " + column + " = :value"
+        return sql(scope, h -> h.createQuery("SELECT 1 FROM signin_history WHERE owner_id = :user AND " + column + " = :value"
                         + f.sql() + " LIMIT 1")
                 .bind("user", user.value().toString())
                 .bind("value", value)

@@ -28,7 +28,7 @@ final class SqlTenantRepository extends SqlRepository implements TenantRepositor
         }
         Inputs.text(name, "tenant name", MAX_NAME_CHARS);
         Tenant tenant = new Tenant(TenantId.random(), name, tx.now());
-        int inserted = sql(h -> h.createUpdate(
+        int inserted = sql(scope, h -> h.createUpdate(
                         "INSERT INTO tenants (id, name, created_at) VALUES (:id, :name, :createdAt) ON CONFLICT DO NOTHING")
                 .bind("id", tenant.id().value().toString())
                 .bind("name", name)
@@ -55,7 +55,7 @@ final class SqlTenantRepository extends SqlRepository implements TenantRepositor
     @Override
     public List<Tenant> list(Scope scope) {
         ScopeFilter f = ScopeFilter.tenantLevel(Objects.requireNonNull(scope, "scope"), "id");
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM tenants WHERE 1 = 1" + f.sql() + " ORDER BY name")
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM tenants WHERE 1 = 1" + f.sql() + " ORDER BY name")
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
                 .list());
@@ -63,7 +63,7 @@ final class SqlTenantRepository extends SqlRepository implements TenantRepositor
 
     private Optional<Tenant> one(Scope scope, String condition, String param, String value) {
         ScopeFilter f = ScopeFilter.tenantLevel(Objects.requireNonNull(scope, "scope"), "id");
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM tenants WHERE " + condition + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM tenants WHERE " + condition + f.sql())
                 .bind(param, value)
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))

@@ -41,7 +41,7 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
             throw new AccessDeniedException("only a server-wide scope can create a server admin");
         }
         User user = new User(UserId.random(), tenant, login, role, passwordHash, false, tx.now());
-        int inserted = sql(h -> {
+        int inserted = sql(scope, h -> {
             if (!SqlTenantRepository.exists(h, tenant)) {
                 throw new NotFoundException("tenant not found");
             }
@@ -77,7 +77,7 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
     @Override
     public List<User> list(Scope scope) {
         ScopeFilter f = ScopeFilter.users(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE 1 = 1" + f.sql() + " ORDER BY login")
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE 1 = 1" + f.sql() + " ORDER BY login")
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))
                 .list());
@@ -87,7 +87,7 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
     public boolean setDisabled(Scope scope, UserId id, boolean disabled) {
         Objects.requireNonNull(id, "id");
         ScopeFilter f = ScopeFilter.users(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE users SET disabled = :disabled WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createUpdate("UPDATE users SET disabled = :disabled WHERE id = :id" + f.sql())
                 .bind("disabled", disabled)
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
@@ -99,7 +99,7 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
         Objects.requireNonNull(id, "id");
         Inputs.text(passwordHash, "password hash", MAX_HASH_CHARS);
         ScopeFilter f = ScopeFilter.users(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id" + f.sql())
+        return sql(scope, h -> h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id" + f.sql())
                 .bind("hash", passwordHash)
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
@@ -117,7 +117,7 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
         // Making or unmaking a server admin is a server-wide act; a tenant scope touches only the rest.
         String serverAdminGuard = scope.isServerWide() ? "" : " AND role <> 'SERVER_ADMIN' AND :role <> 'SERVER_ADMIN'";
         ScopeFilter f = ScopeFilter.users(scope);
-        return sql(h -> h.createUpdate("UPDATE users SET role = :role WHERE id = :id" + serverAdminGuard + f.sql())
+        return sql(scope, h -> h.createUpdate("UPDATE users SET role = :role WHERE id = :id" + serverAdminGuard + f.sql())
                 .bind("role", role.name())
                 .bind("id", id.value().toString())
                 .bindMap(f.params())
@@ -126,7 +126,7 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
 
     private Optional<User> one(Scope scope, String condition, String param, String value) {
         ScopeFilter f = ScopeFilter.users(Objects.requireNonNull(scope, "scope"));
-        return sql(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + condition + f.sql())
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + condition + f.sql())
                 .bind(param, value)
                 .bindMap(f.params())
                 .map((rs, ctx) -> map(rs))

@@ -9,6 +9,13 @@ final class SqliteDialect implements Dialect {
     @Override
     public void lockAuditLog(Handle handle) {}
 
+    /**
+     * Nothing to do: SQLite has no row-level security, and whoever can open the file can read all
+     * of it. The {@link ScopeFilter} conditions in every statement are the whole rule here.
+     */
+    @Override
+    public void setTenant(Handle handle, String tenant) {}
+
     @Override
     public String forUpdate() {
         // Every SQLite transaction here already holds the database's write lock from its start.
