@@ -91,6 +91,9 @@ public final class SendingLimits {
                 checkCeiling("messages_per_hour", asLong(before.messagesPerHour()),
                         asLong(requested.messagesPerHour()), server.messagesPerHour());
             }
+            if (requested.equals(before)) {
+                return before; // nothing changes, nothing to audit
+            }
             tx.tenantLimits().save(scope, requested);
             Map<String, String> details = new LinkedHashMap<>();
             details.put("max_message_bytes", shown(requested.maxMessageBytes()));
