@@ -32,6 +32,8 @@ import org.postern.mail.message.SummaryCodec;
 import org.postern.mail.message.SummaryParser;
 import org.postern.mta.dkim.DkimKeys;
 import org.postern.mta.outbound.OutboundQueue;
+import org.postern.auth.admin.SendingLimits;
+import org.postern.model.SubmissionLimits;
 import org.postern.server.config.Config;
 import org.postern.server.config.IdentityConfig;
 import org.postern.server.config.MailApiConfig;
@@ -60,6 +62,7 @@ public final class Postern implements AutoCloseable {
     public static final String BLOBS_DIR = "blobs";
 
     private final Config config;
+    private final SendingLimits sendingLimits;
     private final MasterKeys masterKeys;
     private final MetadataStore store;
     private final BlobStore rawBlobs;
@@ -130,6 +133,7 @@ public final class Postern implements AutoCloseable {
                     Math.max(1, config.maxMessageBytes()))),
                     new Webmail.Limits(m.pageMax(), m.sortMaxMessages(), m.searchMaxScan(), m.searchMaxBodies()));
             this.outboundQueue = new OutboundQueue(store, blobs, policy, clock, config.outbound().maxQueueTime());
+            this.sendingLimits = new SendingLimits(store, policy, identity.audit(), serverSendingLimits(config));
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -138,6 +142,17 @@ public final class Postern implements AutoCloseable {
 
     public static Postern open(Config config) {
         return new Postern(config);
+    }
+
+    /** The configuration's submission limits: every tenant's defaults, and the ceiling for tenant admins. */
+    public static SubmissionLimits serverSendingLimits(Config config) {
+        return new SubmissionLimits(config.submission().maxMessageBytes(), config.submission().maxRecipients(),
+                config.submission().messagesPerHourPerUser());
+    }
+
+    /** Per-tenant submission limits: what is in force, and who may change them. */
+    public SendingLimits sendingLimits() {
+        return sendingLimits;
     }
 
     public Config config() {

@@ -102,18 +102,19 @@ public final class Server implements AutoCloseable {
                     config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
             warnIfDaneTrustsARemoteResolver(config);
             InboundContext inbound = inboundContext(config, p, tls, dns);
-            // One submission service for SMTP and the API, so the hourly budget is one per user.
+            // One submission service for SMTP and the API, so the hourly budget is one per user; the
+            // limits are the user's tenant's, read for every transaction.
             Submitter submitter = new Submitter(config.hostname(), p.directory(), inbound.intake(),
                     new DkimSigning(p.dkimKeys(), new DkimSigner(1024 * 1024), p.clock()),
                     new KeyedRateLimiter(config.submission().messagesPerHourPerUser(), Duration.ofHours(1), 100_000,
                             p.clock()),
-                    p.clock(), config.submission().maxMessageBytes(), config.submission().maxRecipients());
+                    p.clock(), p.sendingLimits().server(), p.sendingLimits()::effective);
             https = new HttpsListener(config.bind(), config.httpPort(), tls, config.httpMaxRequestBytes(), p::ready,
                     routes -> {
                         new MtaStsRoute(p.directory(), MtaStsPolicy.forHost(config.hostname())).register(routes);
                         Api.register(routes, p.identity(), p.directory(), p.webmail(), p.outboundQueue(),
                                 new SendApi(p.identity(), p.webmail(), submitter, inbound.spoolDir(), p.clock(),
-                                        config.hostname()),
+                                        config.hostname()), p.sendingLimits(),
                                 new DomainDnsApi(p.identity(), p.directory(), p.dkimKeys(), config.hostname(), dns,
                                         p.clock()));
                         webApp.register(routes);

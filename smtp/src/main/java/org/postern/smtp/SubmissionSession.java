@@ -39,6 +39,7 @@ import org.postern.codec.smtp.SmtpReply;
 import org.postern.mail.directory.Recipient;
 import org.postern.model.EmailAddress;
 import org.postern.model.Redact;
+import org.postern.model.SubmissionLimits;
 import org.postern.mta.intake.Spool;
 import org.postern.mta.submission.Submitter;
 import org.slf4j.Logger;
@@ -81,6 +82,8 @@ final class SubmissionSession implements Runnable {
     private Recipient senderAccount;
     private boolean smtpUtf8;
     private boolean recipientLimitAudited;
+    /** The user's limits, read at MAIL for this transaction (their tenant's, which may change any time). */
+    private SubmissionLimits txLimits;
     private final List<Recipient> recipients = new ArrayList<>();
     private final List<EmailAddress> remoteRecipients = new ArrayList<>();
 
@@ -93,7 +96,9 @@ final class SubmissionSession implements Runnable {
                 .withMaxMessageBytes(ctx.settings().maxMessageBytes())
                 .withMaxRecipients(ctx.settings().maxRecipients())
                 .withMaxProtocolErrors(s.maxErrors()).withMaxUnknownCommands(s.maxErrors());
-        this.parser = new SmtpCommandParser(limits);
+        // SIZE= is checked against the user's own limit at MAIL (and audited there), so the parser
+        // only bounds it by the largest limit any tenant may have.
+        this.parser = new SmtpCommandParser(limits.withMaxMessageBytes(SubmissionLimits.MAX_MESSAGE_BYTES));
         this.client = socket.getInetAddress().getHostAddress();
         this.clientInfo = new ClientInfo(client, "smtp-submission");
         this.deadline = ctx.clock().instant().plus(s.maxSessionTime());
@@ -216,7 +221,7 @@ final class SubmissionSession implements Runnable {
             reply(SmtpReply.of(250, null, ctx.hostname()));
             return true;
         }
-        EhloResponse.Builder b = EhloResponse.builder(ctx.hostname()).pipelining().size(ctx.settings().maxMessageBytes())
+        EhloResponse.Builder b = EhloResponse.builder(ctx.hostname()).pipelining().size(announcedSize())
                 .eightBitMime().enhancedStatusCodes().smtpUtf8();
         if (!tls) {
             b.startTls();
@@ -225,6 +230,20 @@ final class SubmissionSession implements Runnable {
         }
         reply(b.build());
         return true;
+    }
+
+    /** SIZE: the user's own limit once signed in (a client that says EHLO again after AUTH sees it). */
+    private long announcedSize() {
+        if (user == null) {
+            return ctx.settings().maxMessageBytes();
+        }
+        try {
+            return ctx.submitter().limits(user).maxMessageBytes();
+        } catch (RuntimeException e) {
+            // Only an announcement: MAIL reads the limits again and refuses if that fails too.
+            LOG.warn("event=submission.limits_lookup_failed reason={}", e.getClass().getSimpleName());
+            return ctx.settings().maxMessageBytes();
+        }
     }
 
     private boolean startTls() throws IOException {
@@ -416,10 +435,15 @@ final class SubmissionSession implements Runnable {
         if (mailFrom != null) {
             return error(SmtpReply.of(503, "5.5.1", "Nested MAIL command"));
         }
-        if (m.size().isPresent() && m.size().getAsLong() > ctx.settings().maxMessageBytes()) {
-            audit("refused", Map.of("reason", "message_size"));
-            reply(SmtpReply.MESSAGE_TOO_LARGE);
-            return true;
+        SubmissionLimits userLimits;
+        try {
+            userLimits = ctx.submitter().limits(user);
+        } catch (RuntimeException e) {
+            return unavailable(e);
+        }
+        if (m.size().isPresent() && m.size().getAsLong() > userLimits.maxMessageBytes()) {
+            SECURITY.info("event=submission.limit limit=message_size client={} user={}", client, user.userId());
+            return refused(Submitter.tooLarge(userLimits));
         }
         Optional<EmailAddress> sender = m.path() instanceof ReversePath.Sender s ? s.mailbox().emailAddress()
                 : Optional.empty();
@@ -434,13 +458,14 @@ final class SubmissionSession implements Runnable {
                     sender.map(Redact::address).orElse("<>"));
             return refused(Submitter.senderRefused(sender));
         }
-        Optional<Submitter.Result.Refused> hourly = ctx.submitter().chargeHourly(user);
+        Optional<Submitter.Result.Refused> hourly = ctx.submitter().chargeHourly(user, userLimits);
         if (hourly.isPresent()) {
             SECURITY.warn("event=submission.limit limit=messages_per_hour client={} user={}", client, user.userId());
             return refused(hourly.get());
         }
         mailFrom = sender.get();
         senderAccount = own.get();
+        txLimits = userLimits;
         smtpUtf8 = m.smtpUtf8();
         reply(SmtpReply.SENDER_OK);
         return true;
@@ -459,12 +484,12 @@ final class SubmissionSession implements Runnable {
         if (mailFrom == null) {
             return error(SmtpReply.of(503, "5.5.1", "Need MAIL before RCPT"));
         }
-        if (recipients.size() + remoteRecipients.size() >= ctx.settings().maxRecipients()) {
+        if (recipients.size() + remoteRecipients.size() >= txLimits.maxRecipients()) {
             if (!recipientLimitAudited) {
                 recipientLimitAudited = true;
                 SECURITY.info("event=submission.limit limit=recipients_per_message client={} user={}", client,
                         user.userId());
-                audit("refused", Submitter.tooManyRecipients().audit());
+                audit("refused", Submitter.tooManyRecipients(txLimits).audit());
             }
             reply(SmtpReply.TOO_MANY_RECIPIENTS);
             return true;
@@ -520,7 +545,7 @@ final class SubmissionSession implements Runnable {
         try (Spool spool = new Spool(ctx.spoolDir(), SPOOL_MEMORY_BYTES)) {
             DataOutcome outcome;
             try (OutputStream sink = spool.output()) {
-                outcome = new DataReader(input, limits).read(sink);
+                outcome = new DataReader(input, limits.withMaxMessageBytes(txLimits.maxMessageBytes())).read(sink);
             }
             return switch (outcome) {
                 case DataOutcome.Accepted a -> {
@@ -529,7 +554,7 @@ final class SubmissionSession implements Runnable {
                 }
                 case DataOutcome.TooLarge t -> {
                     SECURITY.info("event=submission.limit limit=message_size client={} user={}", client, user.userId());
-                    audit("refused", Map.of("reason", "message_size"));
+                    audit("refused", Submitter.tooLarge(txLimits).audit());
                     reply(t.reply());
                     discardTransaction();
                     yield true;
@@ -553,7 +578,7 @@ final class SubmissionSession implements Runnable {
     private SmtpReply deliver(Spool spool) {
         try {
             Submitter.Result result = ctx.submitter().submit(new Submitter.Submission(user, senderAccount, mailFrom,
-                    recipients, remoteRecipients, ctx.settings().sentCopy()), spool);
+                    recipients, remoteRecipients, ctx.settings().sentCopy(), txLimits), spool);
             return switch (result) {
                 case Submitter.Result.Accepted a -> {
                     LOG.info("event=submission.accepted client={} user={} id={}", client, user.userId(), a.id());
@@ -593,6 +618,7 @@ final class SubmissionSession implements Runnable {
     private void discardTransaction() {
         mailFrom = null;
         senderAccount = null;
+        txLimits = null;
         smtpUtf8 = false;
         recipientLimitAudited = false;
         recipients.clear();

@@ -29,6 +29,8 @@ public interface Repositories {
 
     MessageRepository messages();
 
+    TenantLimitsRepository tenantLimits();
+
     // Identity and access (org.postern.store.identity)
 
     SessionRepository sessions();

@@ -21,6 +21,8 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -40,6 +42,7 @@ import org.postern.model.InviteId;
 import org.postern.model.NotFoundException;
 import org.postern.model.Role;
 import org.postern.model.SessionId;
+import org.postern.model.SubmissionLimits;
 import org.postern.model.TenantId;
 import org.postern.model.UserId;
 import org.postern.store.identity.AccountSecurity;
@@ -1034,6 +1037,60 @@ public interface IdentityStoreContract {
         assertThatThrownBy(() -> inTx((Repositories r) -> r.securitySettings().tenant(server(), TenantId.random())))
                 .isInstanceOf(NotFoundException.class);
         assertThat(inTx((Repositories r) -> r.securitySettings().tenant(server(), p.a().id()))).isEqualTo(lax);
+    }
+
+    @Test
+    default void tenantLimitsAreNoneUntilSavedAndOnlyAdminsChangeThem() {
+        People p = people();
+        Scope admin = tenantScope(p.a().id());
+        assertThat(inTx((Repositories r) -> r.tenantLimits().get(userScope(p.a1()), p.a().id())))
+                .isEqualTo(TenantLimits.none(p.a().id()));
+        TenantLimits tight = new TenantLimits(p.a().id(), OptionalLong.of(2048), OptionalInt.of(3), OptionalInt.of(5));
+        inTx((Repositories r) -> {
+            r.tenantLimits().save(admin, tight);
+            return null;
+        });
+        assertThat(inTx((Repositories r) -> r.tenantLimits().get(userScope(p.a1()), p.a().id()))).isEqualTo(tight);
+        assertThat(tight.over(new SubmissionLimits(10_000, 100, 200))).isEqualTo(new SubmissionLimits(2048, 3, 5));
+        // One override kept, the others back to the server's defaults (stored as NULL).
+        TenantLimits partial = new TenantLimits(p.a().id(), OptionalLong.empty(), OptionalInt.of(7), OptionalInt.empty());
+        inTx((Repositories r) -> {
+            r.tenantLimits().save(server(), partial);
+            return null;
+        });
+        assertThat(inTx((Repositories r) -> r.tenantLimits().get(admin, p.a().id()))).isEqualTo(partial);
+        assertThat(partial.over(new SubmissionLimits(10_000, 100, 200))).isEqualTo(new SubmissionLimits(10_000, 7, 200));
+        // Another tenant is untouched.
+        assertThat(inTx((Repositories r) -> r.tenantLimits().get(server(), p.b().id())))
+                .isEqualTo(TenantLimits.none(p.b().id()));
+
+        assertThatThrownBy(() -> inTx((Repositories r) -> {
+            r.tenantLimits().save(userScope(p.a1()), tight);
+            return null;
+        })).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> inTx((Repositories r) -> r.tenantLimits().get(tenantScope(p.b().id()), p.a().id())))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> inTx((Repositories r) -> r.tenantLimits().get(userScope(p.b1()), p.a().id())))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> inTx((Repositories r) -> {
+            r.tenantLimits().save(tenantScope(p.b().id()), tight);
+            return null;
+        })).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> inTx((Repositories r) -> r.tenantLimits().get(server(), TenantId.random())))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> new TenantLimits(p.a().id(), OptionalLong.of(1023), OptionalInt.empty(),
+                OptionalInt.empty())).isInstanceOf(InvalidInputException.class).hasMessageContaining("max_message_bytes");
+        assertThatThrownBy(() -> new TenantLimits(p.a().id(), OptionalLong.empty(), OptionalInt.of(10_001),
+                OptionalInt.empty())).isInstanceOf(InvalidInputException.class).hasMessageContaining("max_recipients");
+        assertThat(inTx((Repositories r) -> r.tenantLimits().get(server(), p.a().id()))).isEqualTo(partial);
+
+        // Saving no overrides at all removes them.
+        inTx((Repositories r) -> {
+            r.tenantLimits().save(admin, TenantLimits.none(p.a().id()));
+            return null;
+        });
+        assertThat(inTx((Repositories r) -> r.tenantLimits().get(server(), p.a().id())))
+                .isEqualTo(TenantLimits.none(p.a().id()));
     }
 
     // ---------------------------------------------------------------- audit log

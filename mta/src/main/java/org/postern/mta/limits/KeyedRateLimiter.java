@@ -13,6 +13,7 @@ import java.util.Map;
 public final class KeyedRateLimiter {
     private final long capacity;
     private final double tokensPerNano;
+    private final long periodNanos;
     private final int maxKeys;
     private final Clock clock;
     private final Map<String, double[]> buckets; // [tokens, lastRefillNanos]
@@ -23,6 +24,7 @@ public final class KeyedRateLimiter {
         }
         this.capacity = capacity;
         this.tokensPerNano = (double) capacity / period.toNanos();
+        this.periodNanos = period.toNanos();
         this.maxKeys = maxKeys;
         this.clock = clock;
         this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
@@ -34,7 +36,25 @@ public final class KeyedRateLimiter {
     }
 
     /** Takes {@code n} tokens for {@code key} if it has them. @return false when over the limit */
-    public synchronized boolean tryAcquire(String key, long n) {
+    public boolean tryAcquire(String key, long n) {
+        return take(key, n, capacity, tokensPerNano);
+    }
+
+    /**
+     * Takes one token for {@code key} from a bucket of {@code keyCapacity} refilled at that many per
+     * period: for limits that differ per key (a tenant's messages per hour) and may change at any
+     * time. A lower capacity applies at once; a higher one fills at the new rate.
+     *
+     * @return false when over the limit
+     */
+    public boolean tryAcquireWithin(String key, long keyCapacity) {
+        if (keyCapacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        return take(key, 1, keyCapacity, (double) keyCapacity / periodNanos);
+    }
+
+    private synchronized boolean take(String key, long n, long capacity, double tokensPerNano) {
         double now = clock.millis() * 1_000_000.0;
         double[] b = buckets.computeIfAbsent(key, k -> new double[] {capacity, now});
         b[0] = Math.min(capacity, b[0] + (now - b[1]) * tokensPerNano);

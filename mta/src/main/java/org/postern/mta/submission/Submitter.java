@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.postern.access.Caller;
 import org.postern.codec.smtp.SmtpReply;
 import org.postern.mail.directory.Directory;
@@ -20,6 +21,8 @@ import org.postern.model.EmailAddress;
 import org.postern.model.MessageId;
 import org.postern.model.Redact;
 import org.postern.model.SpecialUse;
+import org.postern.model.SubmissionLimits;
+import org.postern.model.TenantId;
 import org.postern.mta.dkim.DkimSigning;
 import org.postern.mta.intake.Intake;
 import org.postern.mta.intake.Spool;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The one path a signed-in user's message takes, whether it came over SMTP submission or the
  * JSON API: the envelope sender and the From:/Sender: authors must be active addresses of the
  * user, the hourly budget (one per user, shared by every front end), the recipient and size
- * limits, the fixes ({@link SubmissionFixes}), the DKIM signatures, then {@link Intake} stores
+ * limits (the user's tenant's, read for every transaction so an admin's change applies to the next
+ * one without a restart), the fixes ({@link SubmissionFixes}), the DKIM signatures, then {@link Intake} stores
  * the local copies and the Sent copy and queues the remote recipients, durable before it returns.
  *
  * <p>SMTP asks the questions one command at a time ({@link #sender}, {@link #chargeHourly},
@@ -77,12 +81,18 @@ public final class Submitter {
         record TemporaryFailure(String correlation, SmtpReply reply) implements Result {}
     }
 
-    /** A message handed in: who sends it, to whom, and its content. */
+    /**
+     * A message handed in: who sends it, to whom, and its content.
+     *
+     * @param limits the limits the transaction was checked against ({@link #limits})
+     */
     public record Submission(Caller.User user, Recipient senderAccount, EmailAddress envelopeFrom,
-            List<Recipient> localRecipients, List<EmailAddress> remoteRecipients, boolean sentCopy) {
+            List<Recipient> localRecipients, List<EmailAddress> remoteRecipients, boolean sentCopy,
+            SubmissionLimits limits) {
         public Submission {
             localRecipients = List.copyOf(localRecipients);
             remoteRecipients = List.copyOf(remoteRecipients);
+            Objects.requireNonNull(limits, "limits");
         }
     }
 
@@ -92,27 +102,38 @@ public final class Submitter {
     private final DkimSigning signing;
     private final KeyedRateLimiter messagesPerUser;
     private final Clock clock;
-    private final long maxMessageBytes;
-    private final int maxRecipients;
+    private final SubmissionLimits serverLimits;
+    private final Function<TenantId, SubmissionLimits> tenantLimits;
 
+    /**
+     * @param messagesPerUser the hourly buckets, one per user; each call says the user's capacity
+     * @param serverLimits the configuration's limits, for callers that have no user yet
+     * @param tenantLimits the limits in force for a tenant's users; may throw when storage fails
+     */
     public Submitter(String hostname, Directory directory, Intake intake, DkimSigning signing,
-            KeyedRateLimiter messagesPerUser, Clock clock, long maxMessageBytes, int maxRecipients) {
+            KeyedRateLimiter messagesPerUser, Clock clock, SubmissionLimits serverLimits,
+            Function<TenantId, SubmissionLimits> tenantLimits) {
         this.hostname = Objects.requireNonNull(hostname, "hostname");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.intake = Objects.requireNonNull(intake, "intake");
         this.signing = Objects.requireNonNull(signing, "signing");
         this.messagesPerUser = Objects.requireNonNull(messagesPerUser, "messagesPerUser");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.maxMessageBytes = maxMessageBytes;
-        this.maxRecipients = maxRecipients;
+        this.serverLimits = Objects.requireNonNull(serverLimits, "serverLimits");
+        this.tenantLimits = Objects.requireNonNull(tenantLimits, "tenantLimits");
     }
 
-    public long maxMessageBytes() {
-        return maxMessageBytes;
+    /** The configuration's limits: what is announced before a user has signed in. */
+    public SubmissionLimits serverLimits() {
+        return serverLimits;
     }
 
-    public int maxRecipients() {
-        return maxRecipients;
+    /**
+     * The limits in force for the user (their tenant's overrides over the server's defaults), read
+     * now. Lookup failures throw; the front end refuses with a temporary failure.
+     */
+    public SubmissionLimits limits(Caller.User user) {
+        return Objects.requireNonNull(tenantLimits.apply(user.tenantId()), "limits");
     }
 
     public boolean acceptsRemote() {
@@ -135,25 +156,26 @@ public final class Submitter {
                 Map.of("reason", "envelope_sender_not_owned", "sender", shown));
     }
 
-    /** Takes one message from the user's hourly budget; empty when there was room. */
-    public Optional<Result.Refused> chargeHourly(Caller.User user) {
-        if (messagesPerUser.tryAcquire(user.userId().toString())) {
+    /** Takes one message from the user's hourly budget, of the size {@code limits} say; empty when there was room. */
+    public Optional<Result.Refused> chargeHourly(Caller.User user, SubmissionLimits limits) {
+        if (messagesPerUser.tryAcquireWithin(user.userId().toString(), limits.messagesPerHour())) {
             return Optional.empty();
         }
         return Optional.of(new Result.Refused(Reason.MESSAGES_PER_HOUR,
                 SmtpReply.of(450, "4.7.1", "Hourly sending limit reached, try again later"),
-                Map.of("reason", "messages_per_hour")));
+                Map.of("reason", "messages_per_hour", "limit", Integer.toString(limits.messagesPerHour()))));
     }
 
     /** The refusal for one recipient past the per-message limit. */
-    public static Result.Refused tooManyRecipients() {
+    public static Result.Refused tooManyRecipients(SubmissionLimits limits) {
         return new Result.Refused(Reason.RECIPIENTS_PER_MESSAGE, SmtpReply.TOO_MANY_RECIPIENTS,
-                Map.of("reason", "recipients_per_message"));
+                Map.of("reason", "recipients_per_message", "limit", Integer.toString(limits.maxRecipients())));
     }
 
     /** The refusal for a message past the size limit. */
-    public static Result.Refused tooLarge() {
-        return new Result.Refused(Reason.MESSAGE_SIZE, SmtpReply.MESSAGE_TOO_LARGE, Map.of("reason", "message_size"));
+    public static Result.Refused tooLarge(SubmissionLimits limits) {
+        return new Result.Refused(Reason.MESSAGE_SIZE, SmtpReply.MESSAGE_TOO_LARGE,
+                Map.of("reason", "message_size", "limit", Long.toString(limits.maxMessageBytes())));
     }
 
     /** Where a recipient's mail goes: an account here, a remote address, or refused. */
@@ -200,17 +222,18 @@ public final class Submitter {
                         Redact.address(envelopeFrom));
                 return senderRefused(Optional.of(envelopeFrom));
             }
+            SubmissionLimits limits = limits(user);
             if (recipients.isEmpty()) {
                 return new Result.Refused(Reason.NO_RECIPIENTS, SmtpReply.of(554, "5.5.1", "No valid recipients"),
                         Map.of());
             }
-            if (recipients.size() > maxRecipients) {
+            if (recipients.size() > limits.maxRecipients()) {
                 SECURITY.info("event=submission.limit limit=recipients_per_message user={}", user.userId());
-                return tooManyRecipients();
+                return tooManyRecipients(limits);
             }
-            if (spool.size() > maxMessageBytes) {
+            if (spool.size() > limits.maxMessageBytes()) {
                 SECURITY.info("event=submission.limit limit=message_size user={}", user.userId());
-                return tooLarge();
+                return tooLarge(limits);
             }
             List<Recipient> locals = new ArrayList<>();
             List<EmailAddress> remotes = new ArrayList<>();
@@ -227,12 +250,12 @@ public final class Submitter {
                     }
                 }
             }
-            Optional<Result.Refused> hourly = chargeHourly(user);
+            Optional<Result.Refused> hourly = chargeHourly(user, limits);
             if (hourly.isPresent()) {
                 SECURITY.warn("event=submission.limit limit=messages_per_hour user={}", user.userId());
                 return hourly.get();
             }
-            return submit(new Submission(user, own.get(), envelopeFrom, locals, remotes, sentCopy), spool);
+            return submit(new Submission(user, own.get(), envelopeFrom, locals, remotes, sentCopy, limits), spool);
         } catch (RuntimeException e) {
             return temporaryFailure("lookup_failed", e);
         }
@@ -286,7 +309,7 @@ public final class Submitter {
                     : Optional.of(new Intake.Relay(s.senderAccount(), s.envelopeFrom(), s.remoteRecipients()));
             String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             List<MessageId> stored = intake.deliver(copies, relay, prepend, SubmissionFixes.dropped(), spool,
-                    maxMessageBytes + HEADER_ROOM_BYTES);
+                    s.limits().maxMessageBytes() + HEADER_ROOM_BYTES);
             // Intake keeps the copies' order and the Sent copy is the last one asked for.
             Optional<MessageId> sent = s.sentCopy() && !stored.isEmpty()
                     ? Optional.of(stored.get(stored.size() - 1)) : Optional.empty();

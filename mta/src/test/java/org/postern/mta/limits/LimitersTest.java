@@ -49,6 +49,28 @@ class LimitersTest {
     }
 
     @Test
+    void aCapacityPerCallAppliesAtOnceWhenLoweredAndRefillsAtItsOwnRate() {
+        ManualClock clock = new ManualClock();
+        KeyedRateLimiter limiter = new KeyedRateLimiter(100, Duration.ofHours(1), 100, clock);
+        assertThat(limiter.tryAcquireWithin("a", 2)).isTrue();
+        assertThat(limiter.tryAcquireWithin("a", 2)).isTrue();
+        assertThat(limiter.tryAcquireWithin("a", 2)).isFalse();
+        // Another key keeps the default capacity.
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.tryAcquireWithin("b", 100)).isTrue();
+        }
+        assertThat(limiter.tryAcquireWithin("b", 100)).isFalse();
+        // Half an hour refills one of two per hour.
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(limiter.tryAcquireWithin("a", 2)).isTrue();
+        assertThat(limiter.tryAcquireWithin("a", 2)).isFalse();
+        // Lowered with nine left: the bucket holds at most the new capacity, one.
+        assertThat(limiter.tryAcquireWithin("c", 10)).isTrue();
+        assertThat(limiter.tryAcquireWithin("c", 1)).isTrue();
+        assertThat(limiter.tryAcquireWithin("c", 1)).isFalse();
+    }
+
+    @Test
     void theNumberOfTrackedKeysIsBounded() {
         ManualClock clock = new ManualClock();
         KeyedRateLimiter limiter = new KeyedRateLimiter(1, Duration.ofHours(1), 2, clock);

@@ -97,6 +97,9 @@ abstract class CrossTenantSuite {
             new Row("GET", "/api/v1/admin/tenants/{id}/security", t -> t.tenantId, As.ADMIN, null),
             new Row("PUT", "/api/v1/admin/tenants/{id}/security", t -> t.tenantId, As.ADMIN,
                     body("require_mfa", true, "risk_mode", "enforced")),
+            new Row("GET", "/api/v1/admin/tenants/{id}/limits", t -> t.tenantId, As.ADMIN, null),
+            new Row("PUT", "/api/v1/admin/tenants/{id}/limits", t -> t.tenantId, As.ADMIN,
+                    body("max_recipients", 1, "messages_per_hour", 1)),
             new Row("GET", "/api/v1/admin/tenants/{id}/domains", t -> t.tenantId, As.ADMIN, null),
             new Row("POST", "/api/v1/admin/tenants/{id}/domains", t -> t.tenantId, As.ADMIN, body("name", "sneaky.test")),
             new Row("GET", "/api/v1/admin/tenants/{id}/users", t -> t.tenantId, As.ADMIN, null),
@@ -225,6 +228,9 @@ abstract class CrossTenantSuite {
         assertThat(user.text("role")).isEqualTo("user");
         Response policy = api.get("/api/v1/admin/tenants/" + a.tenantId + "/security", a.adminToken);
         assertThat(policy.body().get("require_mfa").asBoolean()).isFalse();
+        Response limits = api.get("/api/v1/admin/tenants/" + a.tenantId + "/limits", a.adminToken);
+        assertThat(limits.body().get("overrides").get("max_recipients").isNull()).as(limits.toString()).isTrue();
+        assertThat(limits.body().get("overrides").get("messages_per_hour").isNull()).as(limits.toString()).isTrue();
         Response message = api.get("/api/v1/messages/" + a.messageId, a.userToken);
         assertThat(message.status()).as("A's message is where it was: " + message).isEqualTo(200);
         assertThat(message.text("mailbox_id")).isEqualTo(a.inboxId);

@@ -7,6 +7,7 @@ import org.postern.store.DomainRepository;
 import org.postern.store.MailboxRepository;
 import org.postern.store.MessageRepository;
 import org.postern.store.Repositories;
+import org.postern.store.TenantLimitsRepository;
 import org.postern.store.TenantRepository;
 import org.postern.store.UserRepository;
 import org.postern.store.identity.AuditRepository;
@@ -30,6 +31,7 @@ final class SqlRepositories implements Repositories {
     private final DkimKeyRepository dkimKeys;
     private final MailboxRepository mailboxes;
     private final MessageRepository messages;
+    private final TenantLimitsRepository tenantLimits;
     private final SessionRepository sessions;
     private final CredentialRepository credentials;
     private final MfaRepository mfa;
@@ -50,6 +52,7 @@ final class SqlRepositories implements Repositories {
         this.dkimKeys = new SqlDkimKeyRepository(tx);
         this.mailboxes = new SqlMailboxRepository(tx);
         this.messages = new SqlMessageRepository(tx);
+        this.tenantLimits = new SqlTenantLimitsRepository(tx);
         this.sessions = new SqlSessionRepository(tx);
         this.credentials = new SqlCredentialRepository(tx);
         this.mfa = new SqlMfaRepository(tx);
@@ -60,6 +63,11 @@ final class SqlRepositories implements Repositories {
         this.audit = new SqlAuditRepository(tx);
         this.outbox = new SqlOutboxRepository(tx);
         this.outboundQueue = new SqlOutboundQueueRepository(tx);
+    }
+
+    @Override
+    public TenantLimitsRepository tenantLimits() {
+        return tenantLimits;
     }
 
     @Override

@@ -33,6 +33,7 @@ import org.postern.model.EmailAddress;
 import org.postern.model.Role;
 import org.postern.model.TenantId;
 import org.postern.model.UnavailableException;
+import org.postern.store.TenantLimits;
 import org.postern.store.DkimAlgorithm;
 import org.postern.store.DkimKey;
 import org.postern.store.DkimKeyState;
@@ -64,7 +65,7 @@ class PostgresRowSecurityTest {
     private static final Set<String> TENANT_TABLES = Set.of("tenants", "domains", "users", "addresses", "data_keys",
             "mailboxes", "messages", "auth_sessions", "refresh_tokens", "credentials", "totp_enrolments",
             "recovery_codes", "invites", "one_time_codes", "signin_history", "account_security", "tenant_policies",
-            "audit_log", "outbox", "dkim_keys", "outbound_messages", "outbound_recipients");
+            "audit_log", "outbox", "dkim_keys", "outbound_messages", "outbound_recipients", "tenant_limits");
 
     private static PostgresTestDatabase db;
     private static String tenantA;
@@ -383,6 +384,8 @@ class PostgresRowSecurityTest {
                 r.outboundQueue().enqueue(userScope(u), m, List.of(QueuedRecipient.fresh(m,
                         EmailAddress.parse("someone@elsewhere.example"))));
                 r.mfa().replaceRecoveryCodes(userScope(u), u.id(), List.of(IdentityStoreContract.randomHash()), now);
+                r.tenantLimits().save(tenantScope(t.id()), new TenantLimits(t.id(), java.util.OptionalLong.of(4096),
+                        java.util.OptionalInt.empty(), java.util.OptionalInt.of(10)));
                 return null;
             });
             AuthSession session = newSession(u, now, Duration.ofHours(1));

@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.postern.auth.admin.SendingLimits;
+import org.postern.model.SubmissionLimits;
+import org.postern.store.TenantLimits;
 import org.postern.auth.audit.AuditEvent;
 import org.postern.auth.signin.AuditEvents;
 import org.postern.mail.directory.Directory;
@@ -32,7 +38,7 @@ import org.postern.store.identity.TenantPolicy;
  * Admin endpoints under {@code /api/v1/admin}: tenants (server admins create them), a tenant's
  * domains, users and audit log, invitations, disabling and enabling a user, changing a role,
  * ending a user's sessions, the admin-approved MFA reset, and a tenant's security policy (which
- * can require MFA). A tenant or user the caller does not administer is "not found", exactly as
+ * can require MFA) and submission limits. A tenant or user the caller does not administer is "not found", exactly as
  * one that does not exist. Every change is audited. The access policy decides whether
  * the caller administers the target; a session must be full, an API token needs scope "admin".
  */
@@ -42,10 +48,12 @@ public final class AdminApi {
     private final Identity identity;
     private final Directory directory;
     private final ApiAuth auth;
+    private final SendingLimits sendingLimits;
 
-    public AdminApi(Identity identity, Directory directory) {
+    public AdminApi(Identity identity, Directory directory, SendingLimits sendingLimits) {
         this.identity = identity;
         this.directory = directory;
+        this.sendingLimits = sendingLimits;
         this.auth = new ApiAuth(identity);
     }
 
@@ -55,6 +63,8 @@ public final class AdminApi {
         routes.post(PREFIX + "/users/{id}/mfa/reset", this::resetMfa);
         routes.get(PREFIX + "/tenants/{id}/security", this::tenantPolicy);
         routes.put(PREFIX + "/tenants/{id}/security", this::setTenantPolicy);
+        routes.get(PREFIX + "/tenants/{id}/limits", this::tenantLimits);
+        routes.put(PREFIX + "/tenants/{id}/limits", this::setTenantLimits);
         routes.get(PREFIX + "/tenants", this::tenants);
         routes.post(PREFIX + "/tenants", this::createTenant);
         routes.get(PREFIX + "/tenants/{id}/domains", this::domains);
@@ -248,6 +258,84 @@ public final class AdminApi {
         }
         send(ctx, identity.tenantSecurity().setPolicy(admin, tenant(admin, ctx).id(), require.asBoolean(),
                 mode, ApiAuth.client(ctx)));
+    }
+
+    private void tenantLimits(Context ctx) {
+        Caller.User admin = admin(ctx);
+        send(ctx, sendingLimits.view(admin, tenant(admin, ctx).id()));
+    }
+
+    /**
+     * Replaces the tenant's overrides: each field a whole number, or null or absent for the server's
+     * default. Validated here, each error naming its field; the ceiling for tenant admins is
+     * {@link SendingLimits}'s rule.
+     */
+    private void setTenantLimits(Context ctx) {
+        Caller.User admin = admin(ctx);
+        Tenant tenant = tenant(admin, ctx);
+        JsonNode body = ApiJson.body(ctx);
+        if (!body.isObject()) {
+            throw new InvalidInputException("the body must be a JSON object");
+        }
+        body.fieldNames().forEachRemaining(name -> {
+            if (!LIMIT_FIELDS.contains(name)) {
+                throw new InvalidInputException("unknown field " + (name.length() > 64 ? name.substring(0, 64) : name)
+                        + "; expected max_message_bytes, max_recipients or messages_per_hour");
+            }
+        });
+        OptionalLong size = limit(body, "max_message_bytes");
+        OptionalLong recipients = limit(body, "max_recipients");
+        OptionalLong perHour = limit(body, "messages_per_hour");
+        TenantLimits requested = new TenantLimits(tenant.id(),
+                size.isPresent() ? OptionalLong.of(SubmissionLimits.checkMessageBytes("max_message_bytes",
+                        size.getAsLong())) : OptionalLong.empty(),
+                recipients.isPresent() ? OptionalInt.of(SubmissionLimits.checkRecipients("max_recipients",
+                        recipients.getAsLong())) : OptionalInt.empty(),
+                perHour.isPresent() ? OptionalInt.of(SubmissionLimits.checkMessagesPerHour("messages_per_hour",
+                        perHour.getAsLong())) : OptionalInt.empty());
+        send(ctx, sendingLimits.set(admin, tenant.id(), requested, ApiAuth.client(ctx)));
+    }
+
+    private static final Set<String> LIMIT_FIELDS = Set.of("max_message_bytes", "max_recipients", "messages_per_hour");
+
+    private static OptionalLong limit(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new InvalidInputException(field + " must be a whole number or null (the server's default)");
+        }
+        return OptionalLong.of(node.asLong());
+    }
+
+    private static void send(Context ctx, SendingLimits.View view) {
+        ObjectNode overrides = ApiJson.object();
+        TenantLimits o = view.overrides();
+        if (o.maxMessageBytes().isPresent()) {
+            overrides.put("max_message_bytes", o.maxMessageBytes().getAsLong());
+        } else {
+            overrides.putNull("max_message_bytes");
+        }
+        if (o.maxRecipients().isPresent()) {
+            overrides.put("max_recipients", o.maxRecipients().getAsInt());
+        } else {
+            overrides.putNull("max_recipients");
+        }
+        if (o.messagesPerHour().isPresent()) {
+            overrides.put("messages_per_hour", o.messagesPerHour().getAsInt());
+        } else {
+            overrides.putNull("messages_per_hour");
+        }
+        ObjectNode out = json(view.effective()).put("tenant_id", o.tenantId().toString());
+        out.set("overrides", overrides);
+        out.set("server", json(view.server()));
+        ApiJson.send(ctx, 200, out);
+    }
+
+    private static ObjectNode json(SubmissionLimits l) {
+        return ApiJson.object().put("max_message_bytes", l.maxMessageBytes()).put("max_recipients", l.maxRecipients())
+                .put("messages_per_hour", l.messagesPerHour());
     }
 
     private static void send(Context ctx, TenantPolicy policy) {

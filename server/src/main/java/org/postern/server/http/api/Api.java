@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.postern.auth.Identity;
+import org.postern.auth.admin.SendingLimits;
 import org.postern.mail.directory.Directory;
 import org.postern.mail.webmail.Webmail;
 import org.postern.mta.outbound.OutboundQueue;
@@ -20,11 +21,11 @@ public final class Api {
     private Api() {}
 
     public static void register(RoutesConfig routes, Identity identity, Directory directory, Webmail webmail,
-            OutboundQueue queue, SendApi send, DomainDnsApi domainDns) {
+            OutboundQueue queue, SendApi send, SendingLimits sendingLimits, DomainDnsApi domainDns) {
         ApiErrors.register(routes);
         OpenApiDocument.register(routes);
         new IdentityApi(identity).register(routes);
-        new AdminApi(identity, directory).register(routes);
+        new AdminApi(identity, directory, sendingLimits).register(routes);
         new AddressApi(identity, directory).register(routes);
         new AliasApi(identity, directory).register(routes);
         new MailApi(identity, webmail).register(routes);

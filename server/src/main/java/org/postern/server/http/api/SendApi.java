@@ -24,6 +24,7 @@ import org.postern.mail.webmail.Webmail;
 import org.postern.model.EmailAddress;
 import org.postern.model.InvalidInputException;
 import org.postern.model.MessageId;
+import org.postern.model.SubmissionLimits;
 import org.postern.mta.intake.Spool;
 import org.postern.mta.submission.ComposedMessage;
 import org.postern.mta.submission.Submitter;
@@ -88,9 +89,11 @@ public final class SendApi {
         if (envelope.isEmpty()) {
             throw new InvalidInputException("to, cc or bcc must name at least one recipient");
         }
-        if (envelope.size() > submitter.maxRecipients()) {
-            audit(ctx, user, Submitter.tooManyRecipients().audit());
-            throw new InvalidInputException("at most " + submitter.maxRecipients() + " recipients per message");
+        // The user's tenant's limit, read now (a lookup failure is answered 503 by the error mapping).
+        SubmissionLimits limits = submitter.limits(user);
+        if (envelope.size() > limits.maxRecipients()) {
+            audit(ctx, user, Submitter.tooManyRecipients(limits).audit());
+            throw new InvalidInputException("at most " + limits.maxRecipients() + " recipients per message");
         }
         Optional<MessageId> answered = ApiJson.optionalText(body, "in_reply_to").map(SendApi::messageId);
         Optional<String> parent = answered.map(id -> {

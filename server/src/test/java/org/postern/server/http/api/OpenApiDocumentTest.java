@@ -27,7 +27,7 @@ class OpenApiDocumentTest {
     static SortedSet<String> declared() {
         // The services are not needed to declare routes; the handlers are never called here.
         return HttpsListener.declaredRoutes(routes -> Api.register(routes, null, null, null, null,
-                new SendApi(null, null, null, null, null, null), new DomainDnsApi(null, null, null, null, null, null)));
+                new SendApi(null, null, null, null, null, null), null, new DomainDnsApi(null, null, null, null, null, null)));
     }
 
     static SortedSet<String> documented() {
