@@ -208,6 +208,11 @@ class ImapRev2E2ETest {
             assertThat(c.command("n", "UNSELECT").getLast()).startsWith("n OK");
             assertThat(c.command("y", "SELECT Kept")).contains("* 3 EXISTS");
             assertThat(c.command("f7", "UID FETCH $ (UID)")).containsExactly("f7 OK UID FETCH completed");
+
+            // SORT saves too; with MIN alone, $ is the first message in sort order ("keep 5").
+            assertThat(c.command("o", "SORT RETURN (SAVE MIN) (REVERSE SUBJECT) UTF-8 ALL")).containsExactly(
+                    "* ESEARCH (TAG \"o\") MIN 3", "o OK SORT completed");
+            assertThat(c.command("f8", "FETCH $ (UID)")).containsExactly("* 3 FETCH (UID 3)", "f8 OK FETCH completed");
         }
     }
 
