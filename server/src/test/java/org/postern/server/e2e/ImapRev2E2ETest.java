@@ -240,6 +240,14 @@ class ImapRev2E2ETest {
                     "f OK FETCH completed");
             assertThat(c.command("st", "STATUS INBOX (MESSAGES DELETED SIZE)").getFirst())
                     .matches("\\* STATUS \"INBOX\" \\(MESSAGES 2 DELETED 0 SIZE \\d+\\)");
+
+            // RENAME creates the new name's missing superiors, so LIST has no \NonExistent hole to show.
+            assertThat(c.command("c1", "CREATE Old").getLast()).startsWith("c1 OK");
+            assertThat(c.command("r1", "RENAME Old Top/Middle/New").getLast()).startsWith("r1 OK");
+            assertThat(c.command("l1", "LIST \"\" Top*")).containsExactly(
+                    "* LIST (\\HasChildren) \"/\" \"Top\"", "* LIST (\\HasChildren) \"/\" \"Top/Middle\"",
+                    "* LIST (\\HasNoChildren) \"/\" \"Top/Middle/New\"", "l1 OK LIST completed");
+            assertThat(c.command("r2", "RENAME Top Top/Below").getLast()).startsWith("r2 NO [CANNOT]");
         }
     }
 }
