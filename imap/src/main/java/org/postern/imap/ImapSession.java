@@ -82,6 +82,8 @@ final class ImapSession {
     private int badCommands;
     private boolean condstore;
     private boolean qresync;
+    // ENABLE IMAP4rev2 (RFC 9051 §6.3.1): no \Recent, SEARCH answered by ESEARCH, UTF-8 mailbox names.
+    private boolean rev2;
 
     // APPEND staging for the command being read (all or nothing).
     private final List<MessageState> staged = new ArrayList<>();
@@ -243,7 +245,8 @@ final class ImapSession {
     }
 
     private List<String> capabilities() {
-        List<String> caps = new ArrayList<>(List.of("IMAP4rev1"));
+        // Both revisions: a client speaks IMAP4rev1 until it sends ENABLE IMAP4rev2 (RFC 9051 §6.3.1).
+        List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "IMAP4rev2"));
         if (user == null) {
             caps.add("LITERAL-");
             if (!tls && ctx.tls().isPresent()) {
@@ -259,7 +262,7 @@ final class ImapSession {
         }
         caps.addAll(List.of("LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
                 "CHILDREN", "SPECIAL-USE", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT", "ESORT",
-                "LIST-EXTENDED", "LIST-STATUS", "QUOTA", "QUOTA=RES-STORAGE", "BINARY",
+                "LIST-EXTENDED", "LIST-STATUS", "QUOTA", "QUOTA=RES-STORAGE", "BINARY", "SEARCHRES", "STATUS=SIZE",
                 "APPENDLIMIT=" + ctx.settings().limits().maxAppendBytes()));
         return caps;
     }
@@ -342,7 +345,10 @@ final class ImapSession {
         return true;
     }
 
-    /** ENABLE (RFC 5161): CONDSTORE and QRESYNC (which implies CONDSTORE); others are ignored. */
+    /**
+     * ENABLE (RFC 5161): CONDSTORE, QRESYNC (which implies CONDSTORE) and IMAP4rev2 (which turns
+     * mailbox names and quoted strings to UTF-8 both ways, RFC 9051 §5.1); others are ignored.
+     */
     private boolean enable(ImapCommand.Enable e) throws IOException {
         List<String> enabled = new ArrayList<>();
         for (String capability : e.capabilities()) {
@@ -356,6 +362,11 @@ final class ImapSession {
                     selected.useQresync();
                 }
                 enabled.add(capability);
+            } else if (capability.equals("IMAP4REV2") && !rev2) {
+                rev2 = true;
+                reader.setUtf8(true);
+                writer.setUtf8(true);
+                enabled.add("IMAP4rev2");
             }
         }
         send(ImapResponse.enabled(enabled));
@@ -655,6 +666,15 @@ final class ImapSession {
 
     /** Creates a mailbox and its missing superiors (RFC 3501 §6.3.3), so LIST never shows a hole. */
     private MailboxState createWithSuperiors(String name, Optional<SpecialUse> use) {
+        createSuperiors(name);
+        return ctx.mailboxes().create(user, name, use);
+    }
+
+    /**
+     * Creates the missing superiors of a name (CREATE and RENAME, RFC 9051 §6.3.4, §6.3.6): with no
+     * holes in the hierarchy, LIST never has a \NonExistent parent to report.
+     */
+    private void createSuperiors(String name) {
         int slash = -1;
         while ((slash = name.indexOf(Mailboxes.DELIMITER, slash + 1)) > 0) {
             String parent = name.substring(0, slash);
@@ -662,7 +682,6 @@ final class ImapSession {
                 ctx.mailboxes().create(user, parent, Optional.empty());
             }
         }
-        return ctx.mailboxes().create(user, name, use);
     }
 
     private boolean delete(ImapCommand.Delete d) throws IOException {
@@ -672,7 +691,9 @@ final class ImapSession {
             return true;
         }
         if (ctx.mailboxes().list(user).stream().anyMatch(m -> m.name().startsWith(name + Mailboxes.DELIMITER))) {
-            send(ImapResponse.no(d.tag(), ResponseCode.INUSE, "Delete the mailboxes below it first"));
+            // IMAP4rev2 names this refusal (RFC 9051 §7.1 HASCHILDREN); IMAP4rev1 had no code for it.
+            send(ImapResponse.no(d.tag(), rev2 ? ResponseCode.HASCHILDREN : ResponseCode.INUSE,
+                    "Delete the mailboxes below it first"));
             return true;
         }
         if (selected != null && selected.mailbox().name().equals(name)) {
@@ -690,6 +711,10 @@ final class ImapSession {
             send(ImapResponse.no(r.tag(), ResponseCode.ALREADYEXISTS, "Mailbox already exists"));
             return true;
         }
+        if (r.to().name().startsWith(r.from().name() + Mailboxes.DELIMITER) && !r.from().isInbox()) {
+            send(ImapResponse.no(r.tag(), ResponseCode.CANNOT, "A mailbox cannot move below itself"));
+            return true;
+        }
         if (r.from().isInbox()) {
             // RFC 3501 §6.3.5: INBOX's messages move to the new name; INBOX stays, empty.
             MailboxState target = createWithSuperiors(r.to().name(), Optional.empty());
@@ -698,6 +723,10 @@ final class ImapSession {
             send(ImapResponse.ok(r.tag(), "RENAME completed"));
             return true;
         }
+        if (ctx.mailboxes().find(user, r.from().name()).isEmpty()) {
+            throw new NotFoundException("no such mailbox");
+        }
+        createSuperiors(r.to().name());
         if (!ctx.mailboxes().rename(user, r.from().name(), r.to().name())) {
             throw new NotFoundException("no such mailbox");
         }
@@ -717,7 +746,7 @@ final class ImapSession {
         if (s.qresync().isPresent() && !qresync) {
             return badCommand(s.tag(), "ENABLE QRESYNC first");
         }
-        if (selected != null && qresync) {
+        if (selected != null && (qresync || rev2)) {
             send(ImapResponse.untagged(ImapResponse.Status.OK, ResponseCode.CLOSED, "Previous mailbox closed"));
         }
         selected = null;
@@ -740,11 +769,17 @@ final class ImapSession {
         sel.messages().forEach(m -> flags.addAll(m.flags()));
         send(ImapResponse.flags(flags));
         send(ImapResponse.exists(sel.count()));
-        send(ImapResponse.recent(0));
-        for (int seq = 1; seq <= sel.count(); seq++) {
-            if (!sel.at(seq).flags().contains("\\Seen")) {
-                send(ImapResponse.untagged(ImapResponse.Status.OK, ResponseCode.unseen(seq), "First unseen"));
-                break;
+        if (rev2) {
+            // IMAP4rev2 dropped RECENT and the UNSEEN code and added the mailbox's LIST (RFC 9051 §6.3.2).
+            send(ImapResponse.list(listAttributes(snap.get().mailbox()), Mailboxes.DELIMITER,
+                    new MailboxName(snap.get().mailbox().name()), List.of()));
+        } else {
+            send(ImapResponse.recent(0));
+            for (int seq = 1; seq <= sel.count(); seq++) {
+                if (!sel.at(seq).flags().contains("\\Seen")) {
+                    send(ImapResponse.untagged(ImapResponse.Status.OK, ResponseCode.unseen(seq), "First unseen"));
+                    break;
+                }
             }
         }
         MailboxState m = snap.get().mailbox();
@@ -789,6 +824,16 @@ final class ImapSession {
                 send(ImapResponse.fetch(seq, sel.flagData(m, true)));
             }
         }
+    }
+
+    /** A mailbox's LIST attributes: children (RFC 3348) and special use (RFC 6154). */
+    private List<String> listAttributes(MailboxState m) {
+        List<String> attributes = new ArrayList<>();
+        boolean children = ctx.mailboxes().list(user).stream()
+                .anyMatch(o -> o.name().startsWith(m.name() + Mailboxes.DELIMITER));
+        attributes.add(children ? "\\HasChildren" : "\\HasNoChildren");
+        m.specialUse().map(SpecialUse::imapAttribute).filter(a -> a != null).ifPresent(attributes::add);
+        return attributes;
     }
 
     private boolean closeMailbox(String tag, boolean expunge, String name) throws IOException {
@@ -873,8 +918,6 @@ final class ImapSession {
             seqs = selected.resolve(f.set(), f.uid());
         } catch (SelectedMailbox.NoSuchMessage e) {
             return badCommand(f.tag(), "No such message");
-        } catch (IllegalStateException e) {
-            return badCommand(f.tag(), "Saved search results are not supported");
         }
         if (f.vanished()) {
             long lastUid = selected.mailbox().uidNext() - 1;
@@ -882,7 +925,8 @@ final class ImapSession {
             long uidNext = now.map(MailboxState::uidNext).orElse(selected.mailbox().uidNext());
             long max = Math.min(SequenceSet.MAX_NUMBER, Math.max(lastUid, uidNext - 1));
             if (max >= 1) {
-                NumberRanges vanished = SelectedMailbox.vanishedSince(f.set().resolve(max), selected.messages(),
+                NumberRanges vanished = SelectedMailbox.vanishedSince(
+                        f.set().savedResult() ? selected.savedUids() : f.set().resolve(max), selected.messages(),
                         ctx.mailboxes().expunged(user, selected.mailbox().id()), f.changedSince().getAsLong());
                 if (!vanished.isEmpty()) {
                     send(ImapResponse.vanished(true, vanished));
@@ -913,8 +957,6 @@ final class ImapSession {
             seqs = selected.resolve(s.set(), s.uid());
         } catch (SelectedMailbox.NoSuchMessage e) {
             return badCommand(s.tag(), "No such message");
-        } catch (IllegalStateException e) {
-            return badCommand(s.tag(), "Saved search results are not supported");
         }
         Set<String> given = new HashSet<>(s.flags());
         given.remove("\\Recent");
@@ -992,26 +1034,33 @@ final class ImapSession {
         if (!requireSelected(s.tag())) {
             return badCommands < ctx.settings().maxBadCommands();
         }
-        if (s.returnOptions().isPresent() && s.returnOptions().get().contains(ImapCommand.SearchReturn.SAVE)) {
-            return badCommand(s.tag(), "SEARCHRES is not supported");
-        }
         boolean modSeqKey = usesModSeq(s.key());
         if (modSeqKey) {
             useCondstore();
         }
+        Set<ImapCommand.SearchReturn> save = s.returnOptions().orElse(Set.of());
         List<Integer> seqs;
         try {
-            seqs = matching(s.key());
-        } catch (SearchOp.Unsupported e) {
-            return badCommand(s.tag(), "Saved search results are not supported");
+            seqs = matching(withSavedResult(s.key()));
+        } catch (IOException | RuntimeException e) {
+            if (save.contains(ImapCommand.SearchReturn.SAVE)) {
+                selected.save(NumberRanges.empty()); // a failed SAVE leaves $ empty (RFC 5182 §2.1)
+            }
+            throw e;
+        }
+        if (save.contains(ImapCommand.SearchReturn.SAVE)) {
+            saveResult(seqs, save);
         }
         List<Long> found = seqs.stream().map(seq -> s.uid() ? selected.at(seq).uid() : (long) seq).toList();
         // With a MODSEQ key the answer names the highest MODSEQ among the matches (RFC 7162 §3.1.5).
         Optional<Long> highest = modSeqKey ? seqs.stream().map(seq -> selected.at(seq).modSeq())
                 .max(Long::compare) : Optional.empty();
         NumberRanges result = NumberRanges.of(found.stream().mapToLong(Long::longValue).toArray());
-        if (s.returnOptions().isPresent()) {
-            Set<ImapCommand.SearchReturn> opts = s.returnOptions().get();
+        if (s.returnOptions().isPresent() && s.returnOptions().get().equals(Set.of(ImapCommand.SearchReturn.SAVE))) {
+            // RETURN (SAVE) alone answers nothing but OK (RFC 5182 §2.4).
+        } else if (s.returnOptions().isPresent() || rev2) {
+            // IMAP4rev2 answers every SEARCH with ESEARCH, as RETURN (ALL) (RFC 9051 §6.4.4).
+            Set<ImapCommand.SearchReturn> opts = s.returnOptions().orElse(Set.of());
             boolean all = opts.isEmpty() || opts.contains(ImapCommand.SearchReturn.ALL);
             send(ImapResponse.esearch(s.tag(), s.uid(),
                     opts.contains(ImapCommand.SearchReturn.MIN) && !result.isEmpty() ? Optional.of(result.min()) : Optional.empty(),
@@ -1024,6 +1073,55 @@ final class ImapSession {
         updates(s.uid());
         send(ImapResponse.ok(s.tag(), (s.uid() ? "UID SEARCH" : "SEARCH") + " completed"));
         return true;
+    }
+
+    /**
+     * Keeps a SEARCH or SORT result as {@code $} (RFC 5182 §2.4): every match, or only the first
+     * and/or last when MIN and/or MAX come without ALL or COUNT.
+     */
+    private void saveResult(List<Integer> seqs, Set<ImapCommand.SearchReturn> opts) {
+        List<Integer> kept = seqs;
+        boolean min = opts.contains(ImapCommand.SearchReturn.MIN);
+        boolean max = opts.contains(ImapCommand.SearchReturn.MAX);
+        if ((min || max) && !opts.contains(ImapCommand.SearchReturn.ALL)
+                && !opts.contains(ImapCommand.SearchReturn.COUNT) && !seqs.isEmpty()) {
+            kept = new ArrayList<>();
+            if (min) {
+                kept.add(seqs.getFirst());
+            }
+            if (max && (!min || seqs.size() > 1)) {
+                kept.add(seqs.getLast());
+            }
+        }
+        selected.save(NumberRanges.of(kept.stream().mapToLong(seq -> selected.at(seq).uid()).toArray()));
+    }
+
+    /**
+     * The key with {@code $} replaced by the saved result's UIDs, so the search itself never sees
+     * {@code $}; an empty (or never saved) result matches nothing (RFC 5182 §2.1).
+     */
+    private SearchKey withSavedResult(SearchKey key) {
+        return switch (key) {
+            case SearchKey.SequenceNumbers n when n.set().savedResult() -> savedKey();
+            case SearchKey.Uids u when u.set().savedResult() -> savedKey();
+            case SearchKey.Not n -> new SearchKey.Not(withSavedResult(n.key()));
+            case SearchKey.And a -> new SearchKey.And(a.keys().stream().map(this::withSavedResult).toList());
+            case SearchKey.Or o -> new SearchKey.Or(withSavedResult(o.left()), withSavedResult(o.right()));
+            default -> key;
+        };
+    }
+
+    private SearchKey savedKey() {
+        NumberRanges uids = selected.savedUids();
+        if (uids.isEmpty()) {
+            return new SearchKey.Not(new SearchKey.All());
+        }
+        long[] bounds = new long[uids.intervalCount() * 2];
+        for (int i = 0; i < uids.intervalCount(); i++) {
+            bounds[2 * i] = uids.low(i);
+            bounds[2 * i + 1] = uids.high(i);
+        }
+        return new SearchKey.Uids(SequenceSet.ofRanges(bounds));
     }
 
     /** The sequence numbers of the selected messages that match, ascending. */
@@ -1052,9 +1150,6 @@ final class ImapSession {
         if (!requireSelected(s.tag())) {
             return badCommands < ctx.settings().maxBadCommands();
         }
-        if (s.returnOptions().isPresent() && s.returnOptions().get().contains(ImapCommand.SearchReturn.SAVE)) {
-            return badCommand(s.tag(), "SEARCHRES is not supported");
-        }
         if (!SortOp.supported(s.criteria())) {
             return badCommand(s.tag(), "SORT=DISPLAY is not supported");
         }
@@ -1062,16 +1157,26 @@ final class ImapSession {
         if (modSeqKey) {
             useCondstore();
         }
+        Set<ImapCommand.SearchReturn> opts = s.returnOptions().orElse(Set.of());
         List<Integer> seqs;
         try {
-            seqs = SortOp.sort(matching(s.key()), s.criteria(), selected, ctx.mailboxes(), user);
-        } catch (SearchOp.Unsupported e) {
-            return badCommand(s.tag(), "Saved search results are not supported");
+            seqs = SortOp.sort(matching(withSavedResult(s.key())), s.criteria(), selected, ctx.mailboxes(), user);
+        } catch (IOException | RuntimeException e) {
+            if (opts.contains(ImapCommand.SearchReturn.SAVE)) {
+                selected.save(NumberRanges.empty());
+            }
+            throw e;
+        }
+        if (opts.contains(ImapCommand.SearchReturn.SAVE)) {
+            // ESORT with SEARCHRES (RFC 5267, RFC 5182): $ is a set, so sort order is not kept; MIN/MAX are in sort order.
+            saveResult(seqs, opts);
         }
         Optional<Long> highest = modSeqKey ? seqs.stream().map(seq -> selected.at(seq).modSeq())
                 .max(Long::compare) : Optional.empty();
         List<Long> sorted = seqs.stream().map(seq -> s.uid() ? selected.at(seq).uid() : (long) seq).toList();
-        if (s.returnOptions().isPresent()) {
+        if (opts.equals(Set.of(ImapCommand.SearchReturn.SAVE))) {
+            // RETURN (SAVE) alone answers nothing but OK (RFC 5182 §2.4).
+        } else if (s.returnOptions().isPresent()) {
             send(esort(s, sorted, highest));
         } else {
             send(ImapResponse.sort(sorted, highest));
@@ -1120,8 +1225,8 @@ final class ImapSession {
             send(ImapResponse.no(e.tag(), ResponseCode.READ_ONLY, "Mailbox is read-only"));
             return true;
         }
-        NumberRanges uids = e.uids().isPresent() ? e.uids().get().resolve(Math.min(SequenceSet.MAX_NUMBER,
-                Math.max(0, selected.lastUid()))) : null;
+        NumberRanges uids = e.uids().isEmpty() ? null : e.uids().get().savedResult() ? selected.savedUids()
+                : e.uids().get().resolve(Math.min(SequenceSet.MAX_NUMBER, Math.max(0, selected.lastUid())));
         List<MessageState> doomed = selected.messages().stream()
                 .filter(m -> m.flags().contains("\\Deleted"))
                 .filter(m -> uids == null || uids.contains(m.uid())).toList();
@@ -1148,8 +1253,6 @@ final class ImapSession {
             seqs = selected.resolve(set, uid);
         } catch (SelectedMailbox.NoSuchMessage e) {
             return badCommand(tag, "No such message");
-        } catch (IllegalStateException e) {
-            return badCommand(tag, "Saved search results are not supported");
         }
         Optional<MailboxState> dest = ctx.mailboxes().find(user, target.name());
         if (dest.isEmpty()) {

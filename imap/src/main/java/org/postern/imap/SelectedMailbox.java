@@ -30,6 +30,10 @@ final class SelectedMailbox {
     private long knownModSeq;
     private boolean condstore;
     private boolean qresync;
+    // SEARCHRES (RFC 5182): the messages a SEARCH RETURN (SAVE) chose, by UID. Kept per selected
+    // mailbox, so SELECT, EXAMINE, CLOSE and UNSELECT drop it with the view; an expunged message
+    // leaves it by leaving the view (UIDs are never reused), and new messages never join it.
+    private NumberRanges savedUids = NumberRanges.empty();
 
     SelectedMailbox(Snapshot snapshot, boolean readOnly) {
         this.mailbox = snapshot.mailbox();
@@ -118,9 +122,43 @@ final class SelectedMailbox {
         }
     }
 
-    /** The sequence numbers a set names, ascending; UIDs that do not exist are skipped. */
+    /** Replaces the saved search result (SEARCH RETURN (SAVE)) with these UIDs. */
+    void save(NumberRanges uids) {
+        savedUids = uids;
+    }
+
+    /**
+     * The saved search result as UIDs of messages still in the view, ascending; empty before any
+     * SAVE (RFC 5182 §2.1: {@code $} is then the empty set, not an error).
+     */
+    NumberRanges savedUids() {
+        List<Long> live = new ArrayList<>();
+        if (!savedUids.isEmpty()) {
+            for (MessageState m : messages) {
+                if (savedUids.contains(m.uid())) {
+                    live.add(m.uid());
+                }
+            }
+        }
+        return NumberRanges.of(live.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * The sequence numbers a set names, ascending; UIDs that do not exist are skipped. {@code $}
+     * names the saved result's messages whether the command is by UID or by sequence number.
+     */
     List<Integer> resolve(SequenceSet set, boolean uid) throws NoSuchMessage {
         List<Integer> out = new ArrayList<>();
+        if (set.savedResult()) {
+            if (!savedUids.isEmpty()) {
+                for (int i = 0; i < messages.size(); i++) {
+                    if (savedUids.contains(messages.get(i).uid())) {
+                        out.add(i + 1);
+                    }
+                }
+            }
+            return out;
+        }
         if (uid) {
             NumberRanges uids = set.resolve(Math.min(SequenceSet.MAX_NUMBER, Math.max(lastUid(), 0)));
             if (messages.isEmpty()) {

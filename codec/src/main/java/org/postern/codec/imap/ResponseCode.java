@@ -65,6 +65,8 @@ public record ResponseCode(String name, String arguments) {
     public static final ResponseCode UNKNOWN_CTE = of("UNKNOWN-CTE");
     public static final ResponseCode ALREADYEXISTS = of("ALREADYEXISTS");
     public static final ResponseCode NONEXISTENT = of("NONEXISTENT");
+    /** RFC 9051 §7.1: DELETE refused because the mailbox has inferiors. */
+    public static final ResponseCode HASCHILDREN = of("HASCHILDREN");
 
     /** {@code [CAPABILITY IMAP4rev1 ...]}; each capability an atom. */
     public static ResponseCode capability(Collection<String> capabilities) {

@@ -763,4 +763,70 @@ class ImapCommandParserTest {
             assertThat(refusal("a MOVE 1 a b")).isEqualTo(Refusal.SYNTAX);
         }
     }
+
+    /** What IMAP4rev2 (RFC 9051) and SEARCHRES (RFC 5182) add to the commands a session sees. */
+    @Nested
+    class Imap4rev2AndSearchres {
+        @Test
+        void enableNamesTheRevisionInAnyCase() {
+            assertThat(parsed("a ENABLE imap4rev2")).isEqualTo(new ImapCommand.Enable("a", List.of("IMAP4REV2")));
+        }
+
+        @Test
+        void theSavedResultIsASequenceSetInEveryCommandThatTakesOne() {
+            SequenceSet saved = SequenceSet.SAVED_RESULT;
+            assertThat(parsed("a FETCH $ (FLAGS UID)")).isInstanceOfSatisfying(ImapCommand.Fetch.class,
+                    f -> assertThat(f.set()).isEqualTo(saved));
+            assertThat(parsed("a UID STORE $ +FLAGS.SILENT (\\Seen)")).isEqualTo(new ImapCommand.Store("a", true,
+                    saved, StoreMode.ADD, true, List.of("\\Seen"), OptionalLong.empty()));
+            assertThat(parsed("a STORE $ -FLAGS (x)")).isEqualTo(new ImapCommand.Store("a", false, saved,
+                    StoreMode.REMOVE, false, List.of("x"), OptionalLong.empty()));
+            assertThat(parsed("a COPY $ Archive")).isEqualTo(new ImapCommand.Copy("a", false, saved, mbox("Archive")));
+            assertThat(parsed("a UID COPY $ Archive")).isEqualTo(new ImapCommand.Copy("a", true, saved, mbox("Archive")));
+            assertThat(parsed("a MOVE $ Trash")).isEqualTo(new ImapCommand.Move("a", false, saved, mbox("Trash")));
+            assertThat(parsed("a UID MOVE $ Trash")).isEqualTo(new ImapCommand.Move("a", true, saved, mbox("Trash")));
+            assertThat(parsed("a UID EXPUNGE $")).isEqualTo(new ImapCommand.Expunge("a", Optional.of(saved)));
+            assertThat(((ImapCommand.Search) parsed("a UID SEARCH UID $ NOT $")).key()).isEqualTo(new SearchKey.And(
+                    List.of(new SearchKey.Uids(saved), new SearchKey.Not(new SearchKey.SequenceNumbers(saved)))));
+        }
+
+        @Test
+        void saveCombinesWithTheOtherReturnOptionsInSearchAndSort() {
+            assertThat(((ImapCommand.Search) parsed("a SEARCH RETURN (SAVE) FLAGGED")).returnOptions())
+                    .contains(Set.of(SearchReturn.SAVE));
+            assertThat(((ImapCommand.Search) parsed("a UID SEARCH RETURN (MIN SAVE) $")).returnOptions())
+                    .contains(Set.of(SearchReturn.SAVE, SearchReturn.MIN));
+            assertThat(((ImapCommand.Sort) parsed("a SORT RETURN (SAVE) (DATE) UTF-8 ALL")).returnOptions())
+                    .contains(Set.of(SearchReturn.SAVE));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"a FETCH $,1 FLAGS", "a FETCH 1,$ FLAGS", "a STORE $:2 +FLAGS (x)", "a COPY $$ x",
+            "a MOVE ($) x", "a FETCH $1 FLAGS"})
+        void theSavedResultStandsAlone(String line) {
+            assertThat(refusal(line)).isIn(Refusal.SYNTAX, Refusal.INVALID_SEQUENCE_SET);
+        }
+
+        @Test
+        void statusTakesSizeAndDeleted() {
+            assertThat(parsed("a STATUS INBOX (SIZE DELETED MESSAGES)")).isEqualTo(new ImapCommand.Status("a",
+                    MailboxName.INBOX, List.of(StatusItem.SIZE, StatusItem.DELETED, StatusItem.MESSAGES)));
+        }
+
+        @Test
+        void mailboxNamesAreUtf8OnceEnabledAndModifiedUtf7Before() {
+            assertThat(parsed("a CREATE \"Gr\u00f6\u00dfe/\u65e5\u672c\"", true)).isEqualTo(
+                    new ImapCommand.Create("a", mbox("Gr\u00f6\u00dfe/\u65e5\u672c"), List.of()));
+            assertThat(parsed("a SELECT \"Gr\u00f6\u00dfe\"", true)).isInstanceOfSatisfying(ImapCommand.Select.class,
+                    sel -> assertThat(sel.mailbox()).isEqualTo(mbox("Gr\u00f6\u00dfe")));
+            // UTF-8 is allowed in quoted strings only (RFC 9051 QUOTED-CHAR); an atom stays 7-bit.
+            assertThat(rejected("a SELECT Gr\u00f6\u00dfe", true)).isNotNull();
+            // In UTF-8 mode the name is taken as written: "&APY-" is four ASCII characters, not "\u00f6".
+            assertThat(parsed("a CREATE Gr&APY-", true)).isEqualTo(new ImapCommand.Create("a", mbox("Gr&APY-"),
+                    List.of()));
+            assertThat(parsed("a CREATE Gr&APY-", false)).isEqualTo(new ImapCommand.Create("a", mbox("Gr\u00f6"),
+                    List.of()));
+            assertThat(rejected("a CREATE \"Gr\u00f6\u00dfe\"", false)).isNotNull();
+        }
+    }
 }
