@@ -8,6 +8,7 @@ import org.postern.auth.account.Invitations;
 import org.postern.auth.account.Notifier;
 import org.postern.auth.account.PasswordChange;
 import org.postern.auth.account.ShortCodes;
+import org.postern.auth.admin.MfaRequirement;
 import org.postern.auth.admin.RoleChange;
 import org.postern.auth.admin.TenantSecurity;
 import org.postern.auth.audit.AuditChain;
@@ -54,6 +55,7 @@ public final class Identity {
     private final PasswordChange passwordChange;
     private final TenantSecurity tenantSecurity;
     private final RoleChange roleChange;
+    private final MfaRequirement mfaRequirement;
     private final Notifier notifier;
 
     /**
@@ -86,6 +88,7 @@ public final class Identity {
         this.passwordChange = new PasswordChange(store, policy, hasher, throttle, status, notifier, audit, clock);
         this.tenantSecurity = new TenantSecurity(store, policy, audit);
         this.roleChange = new RoleChange(directory, sessions, audit);
+        this.mfaRequirement = new MfaRequirement(store, policy, secondFactor, status, audit, clock);
     }
 
     public AccessTokens tokens() {
@@ -142,6 +145,10 @@ public final class Identity {
 
     public RoleChange roleChange() {
         return roleChange;
+    }
+
+    public MfaRequirement mfaRequirement() {
+        return mfaRequirement;
     }
 
     public Notifier notifier() {

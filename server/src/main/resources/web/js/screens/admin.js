@@ -1,9 +1,9 @@
-// Administration of a tenant: its users (disable, enable, role, end sessions, reset two-factor),
+// Administration of a tenant: its users (disable, enable, role, require or reset two-factor, end sessions),
 // inviting users, its domains (with the DNS records each must publish), its security policy and
 // its audit log. A tenant admin manages their own tenant; a server admin also sees every tenant,
 // creates tenants and picks the tenant to manage (#/admin?tenant=ID).
 import * as api from '../api.js';
-import { h, replace } from '../dom.js';
+import { h, replace, append } from '../dom.js';
 import { heading, field, select, checkbox, onSubmit, errorBox, loading, notice, secretOnce, button, confirmButton,
   pagedTable, timeEl, deviceEl, announce } from '../ui.js';
 import { state, isServerAdmin } from '../session.js';
@@ -31,9 +31,10 @@ export async function render(main, { params }) {
     return;
   }
   const [users, policy, domains, log] = await Promise.all([usersSection(), policyForm(), domainsSection(), auditSection()]);
-  main.append(heading(`Admin: ${current.name}`),
+  // dom.js append skips null (the DOM's own would print "null" where the tenants section is not shown).
+  append(main, [heading(`Admin: ${current.name}`),
     isServerAdmin() ? tenantsSection(tenants) : null,
-    users, inviteForm(), domains, policy, log);
+    users, inviteForm(), domains, policy, log]);
 }
 
 const tenantPath = () => `/admin/tenants/${encodeURIComponent(tenantId)}`;
@@ -109,11 +110,39 @@ async function usersSection() {
         `Two-factor of ${u.login} is reset; they set it up again at their next sign-in.`), { class: 'reset-mfa', 'data-login': u.login }),
       role.wrapper);
   }
+  // The per-user switch: the checkbox is the state; a refused change puts it back and says why.
+  function requireMfa(u) {
+    // Administrators always need it (and the viewer is one), so there is nothing to switch.
+    if (u.role !== 'user') return h('span', { class: 'hint' }, 'Always (administrator)');
+    const id = `require-mfa-${u.id}`;
+    const input = h('input', { type: 'checkbox', id, class: 'require-mfa-user', 'data-login': u.login, checked: u.require_mfa });
+    input.addEventListener('change', async () => {
+      const wanted = input.checked;
+      input.disabled = true;
+      replace(messages);
+      try {
+        Object.assign(u, await api.call('PUT', `${userPath(u)}/require-mfa`, { require_mfa: wanted }));
+        const text = wanted
+          ? `${u.login} must now use two-factor; without it their next sign-in can only set it up.`
+          : `${u.login} no longer has to use two-factor (unless the tenant policy or their role requires it).`;
+        replace(messages, notice(text));
+        announce(text);
+        draw();
+      } catch (error) {
+        input.checked = !wanted;
+        input.disabled = false;
+        replace(messages, errorBox(error));
+      }
+    });
+    return h('div', { class: 'check' }, input,
+      h('label', { for: id }, 'Require two-factor', h('span', { class: 'visually-hidden' }, ` for ${u.login}`)));
+  }
   function draw() {
     replace(list, pagedTable('Users of this tenant', [
       { label: 'Login', cell: (u) => h('span', { class: 'address' }, u.login) },
       { label: 'Role', cell: (u) => u.role },
       { label: 'State', cell: (u) => h('span', { class: `badge ${u.disabled ? 'suspended' : 'active'}` }, u.disabled ? 'disabled' : 'active') },
+      { label: 'Two-factor', cell: (u) => requireMfa(u) },
       { label: 'Created', cell: (u) => timeEl(u.created_at) },
       { label: 'Actions', cell: (u) => actions(u) },
     ], users, { empty: 'No users.', rowClass: (u) => `user-row${u.disabled ? ' state-revoked' : ''}` }));

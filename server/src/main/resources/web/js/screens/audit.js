@@ -39,6 +39,7 @@ export const ACTIONS = {
   'user.role': 'Role changed',
   'user.disable': 'User disabled',
   'user.enable': 'User enabled',
+  'user.require_mfa': 'Two-factor requirement changed',
   'domain.add': 'Domain added',
   'tenant.create': 'Tenant created',
 };

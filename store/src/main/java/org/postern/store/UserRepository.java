@@ -29,4 +29,10 @@ public interface UserRepository {
      * may make or unmake a server admin. @return false when the user is not in scope
      */
     boolean setRole(Scope scope, UserId id, Role role);
+
+    /**
+     * Sets or clears the per-user "MFA required" switch. A user scope may not change it, and only a
+     * server-wide scope may change a server admin's. @return false when the user is not in scope
+     */
+    boolean setMfaRequired(Scope scope, UserId id, boolean required);
 }

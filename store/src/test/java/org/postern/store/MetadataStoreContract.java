@@ -277,6 +277,30 @@ public interface MetadataStoreContract {
     }
 
     @Test
+    default void theMfaRequiredSwitchChangesOnlyWithinTheScopeAndNeverFromAUserScope() {
+        World w = world();
+        Scope tenantA = tenantScope(w.a().id());
+        assertThat(w.a1().mfaRequired()).as("off by default").isFalse();
+        assertThat(tx((Repositories r) -> r.users().setMfaRequired(tenantA, w.a1().id(), true))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), w.a1().id())).orElseThrow().mfaRequired()).isTrue();
+        assertThat(tx((Repositories r) -> r.users().list(tenantA)).stream().filter(User::mfaRequired).map(User::id))
+                .containsExactly(w.a1().id());
+        assertThat(tx((Repositories r) -> r.users().setMfaRequired(tenantScope(w.b().id()), w.a1().id(), false)))
+                .as("another tenant's user").isFalse();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), w.a1().id())).orElseThrow().mfaRequired()).isTrue();
+        assertThatThrownBy(() -> tx((Repositories r) -> r.users().setMfaRequired(userScope(w.a1()), w.a1().id(), false)))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThat(tx((Repositories r) -> r.users().setMfaRequired(tenantA, w.a1().id(), false))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().byId(server(), w.a1().id())).orElseThrow().mfaRequired()).isFalse();
+
+        assertThat(tx((Repositories r) -> r.users().setRole(server(), w.a2().id(), Role.SERVER_ADMIN))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().setMfaRequired(tenantA, w.a2().id(), true)))
+                .as("a tenant scope does not touch a server admin").isFalse();
+        assertThat(tx((Repositories r) -> r.users().setMfaRequired(server(), w.a2().id(), true))).isTrue();
+        assertThat(tx((Repositories r) -> r.users().setMfaRequired(server(), UserId.random(), true))).isFalse();
+    }
+
+    @Test
     default void usersOfAnotherTenantOrAnotherUserAreOutOfScope() {
         World w = world();
         Scope scopeB = tenantScope(w.b().id());

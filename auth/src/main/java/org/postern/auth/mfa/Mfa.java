@@ -140,7 +140,7 @@ public final class Mfa {
         // Refusals are returned, not thrown, so their audit entries commit.
         Outcome outcome = store.inTransaction(tx -> {
             User user = user(tx, principal.caller().userId());
-            if (user.role().isAdmin() || tx.securitySettings().tenant(system(), user.tenantId()).requireMfa()) {
+            if (SecondFactor.mandatory(tx, system(), user)) {
                 audit.record(tx, AuditEvents.self(user, "mfa.disable", "denied", client, Map.of("reason", "mandatory")));
                 return Outcome.MANDATORY;
             }

@@ -130,8 +130,7 @@ public final class ProtocolAuthenticator {
     private record Result(User user, String method, String reason, Credential credential) {}
 
     private Account snapshot(Repositories tx, User user) {
-        boolean needsSecondFactor = user.role().isAdmin() || secondFactor.enrolled(tx, system, user)
-                || tx.securitySettings().tenant(system, user.tenantId()).requireMfa();
+        boolean needsSecondFactor = secondFactor.enrolled(tx, system, user) || SecondFactor.mandatory(tx, system, user);
         return new Account(user, tx.credentials().listUnrevoked(system, user.id(), CredentialKind.APP_PASSWORD),
                 needsSecondFactor, tx.securitySettings().account(system, user.tenantId(), user.id()).emailVerified());
     }

@@ -45,6 +45,17 @@ public final class SecondFactor {
         }
     }
 
+    /**
+     * The one rule for who must use a second factor: admins always, everyone in a tenant whose
+     * policy requires it, and a user an admin has individually required it of. Sign-in (which
+     * restricts such a user without TOTP to enrolling), protocol sign-in (app passwords only) and
+     * turning MFA off all ask here.
+     */
+    public static boolean mandatory(Repositories tx, Scope scope, User user) {
+        return user.role().isAdmin() || user.mfaRequired()
+                || tx.securitySettings().tenant(scope, user.tenantId()).requireMfa();
+    }
+
     /** Whether the user has a confirmed TOTP enrolment. */
     public boolean enrolled(Repositories tx, Scope scope, User user) {
         return tx.mfa().totp(scope, user.id()).map(TotpEnrolment::confirmed).orElse(false);

@@ -14,7 +14,6 @@ import org.postern.store.identity.AccountSecurity;
 import org.postern.store.identity.AuthSession;
 import org.postern.store.identity.RefreshToken;
 import org.postern.store.identity.SessionLevel;
-import org.postern.store.identity.TenantPolicy;
 
 /** Opens sessions and mints their tokens; decides the level a sign-in earns. */
 public final class SessionIssuer {
@@ -30,15 +29,14 @@ public final class SessionIssuer {
 
     /**
      * What a user who has proven every factor they have may do: finish verifying their address
-     * first; then, an admin (or anyone in a tenant that requires MFA) without TOTP may only enrol.
+     * first; then, one who must use MFA ({@link SecondFactor#mandatory}) but has no TOTP may only enrol.
      */
     public SessionLevel levelFor(Repositories tx, Scope scope, User user, boolean totpEnrolled) {
         AccountSecurity account = tx.securitySettings().account(scope, user.tenantId(), user.id());
         if (!account.emailVerified()) {
             return SessionLevel.VERIFY_EMAIL;
         }
-        TenantPolicy tenant = tx.securitySettings().tenant(scope, user.tenantId());
-        if ((user.role().isAdmin() || tenant.requireMfa()) && !totpEnrolled) {
+        if (!totpEnrolled && SecondFactor.mandatory(tx, scope, user)) {
             return SessionLevel.ENROL_MFA;
         }
         return SessionLevel.FULL;

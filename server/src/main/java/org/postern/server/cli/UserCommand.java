@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "user", description = "Manage user accounts.",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Disable.class,
                 UserCommand.Enable.class, UserCommand.MfaReset.class, UserCommand.EndSessions.class,
-                UserCommand.SetRole.class})
+                UserCommand.SetRole.class, UserCommand.RequireMfa.class})
 final class UserCommand {
 
     @Command(name = "add", description = "Create an account on a hosted domain, with its mailboxes and its login as its first address.")
@@ -90,7 +90,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "list", description = "List users: login, role, state.")
+    @Command(name = "list", description = "List users: login, role, state, id, whether MFA is required of them (on/off).")
     static final class ListUsers extends DeploymentVerb {
         @Option(names = "--json", description = "One JSON object per line.")
         boolean json;
@@ -100,7 +100,7 @@ final class UserCommand {
             var users = p.directory().users(new Caller.Operator()).stream()
                     .sorted(Comparator.comparing(u -> u.login().toString())).toList();
             Output.rows(out(), json, users, u -> new Object[] {"login", u.login(), "role", u.role().label(), "state",
-                    u.disabled() ? "disabled" : "active", "id", u.id()});
+                    u.disabled() ? "disabled" : "active", "id", u.id(), "require_mfa", u.mfaRequired() ? "on" : "off"});
         }
     }
 
@@ -173,6 +173,28 @@ final class UserCommand {
             User u = p.identity().roleChange().change(new Caller.Operator(), login, role,
                     org.postern.auth.signin.ClientInfo.local("postern-cli"));
             out().println("user " + u.login() + " is now " + u.role().label());
+        }
+    }
+
+    /** The values of an on/off switch, as typed. */
+    enum Switch { on, off }
+
+    @Command(name = "require-mfa", description = "Require two-step sign-in of one user (on) or stop requiring it (off),"
+            + " whatever the tenant's policy. Without TOTP their next sign-in can only enrol it, and turning it on"
+            + " ends their sessions. Audited.")
+    static final class RequireMfa extends DeploymentVerb {
+        @Parameters(index = "0", paramLabel = "EMAIL", converter = Converters.Email.class)
+        EmailAddress login;
+
+        @Parameters(index = "1", paramLabel = "on|off", description = "on or off.")
+        Switch state;
+
+        @Override
+        void run(Postern p) {
+            User u = existing(p, login);
+            User changed = p.identity().mfaRequirement().set(new Caller.Operator(), u.id(), state == Switch.on,
+                    org.postern.auth.signin.ClientInfo.local("postern-cli"));
+            out().println("user " + changed.login() + ": require_mfa=" + (changed.mfaRequired() ? "on" : "off"));
         }
     }
 

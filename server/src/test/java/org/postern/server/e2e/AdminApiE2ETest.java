@@ -19,7 +19,7 @@ import org.postern.server.e2e.SmtpConnection.Reply;
 
 /**
  * The admin endpoints and password-manager alias generation through the real server, curl and
- * SMTP: tenants, domains, users (disable, enable, role), the tenant audit log, and the
+ * SMTP: tenants, domains, users (disable, enable, role, require MFA), the tenant audit log, and the
  * SimpleLogin and addy.io dialects Bitwarden speaks. Every response is checked against the
  * OpenAPI document.
  */
@@ -47,7 +47,7 @@ class AdminApiE2ETest {
         IdentityE2ETest.ok(postern.run("domain", "add", "alias.example.test"));
         add(ROOT, "server-admin");
         add(TENANT_ADMIN, "tenant-admin");
-        for (String user : List.of("u1", "u2", "u3", "gen")) {
+        for (String user : List.of("u1", "u2", "u3", "u4", "gen")) {
             add(user + "@example.test", "user");
         }
         server = RunningServer.start(postern, RunningServer.MX_HOSTNAME);
@@ -205,6 +205,62 @@ class AdminApiE2ETest {
         Response back = api.put("/api/v1/admin/users/" + id + "/role", tenantAdmin, body("role", "user"));
         assertThat(back.text("role")).isEqualTo("user");
         assertThat(auditActions(tenantAdmin, tenantId)).contains("user.role");
+    }
+
+    @Test
+    void requiringMfaOfOneUserSendsTheirNextSignInToEnrolmentAsTheTenantPolicyWould() {
+        String login = "u4@example.test";
+        String id = userId(login);
+        Response before = signIn(login);
+        assertThat(before.text("level")).isEqualTo("full");
+        assertThat(api.get("/api/v1/admin/users/" + id, tenantAdmin).body().get("require_mfa").asBoolean()).isFalse();
+
+        Response set = api.put("/api/v1/admin/users/" + id + "/require-mfa", tenantAdmin, body("require_mfa", true));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        assertThat(set.body().get("require_mfa").asBoolean()).isTrue();
+        JsonNode listed = null;
+        for (JsonNode u : api.get("/api/v1/admin/tenants/" + tenantId + "/users", tenantAdmin).body().get("users")) {
+            listed = u.get("id").asText().equals(id) ? u : listed;
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("require_mfa").asBoolean()).as("shown in the listing").isTrue();
+        assertThat(api.get("/api/v1/me", before.text("access_token")).status())
+                .as("the full session opened before the rule ended").isEqualTo(401);
+
+        // The same restricted session the tenant policy gives: it can only enrol.
+        Response restricted = signIn(login);
+        assertThat(restricted.text("level")).isEqualTo("enrol_mfa");
+        assertThat(api.get("/api/v1/me", restricted.text("access_token")).text("level")).isEqualTo("enrol_mfa");
+        Response blocked = api.get("/api/v1/addresses", restricted.text("access_token"));
+        assertThat(blocked.status()).isEqualTo(403);
+        assertThat(blocked.text("error")).isEqualTo("mfa_enrolment_required");
+        String full = TwoTenants.adminSignIn(api.from("127.0.0.3"), login, PASSWORD);
+        assertThat(api.get("/api/v1/me", full).text("level")).isEqualTo("full");
+        Response second = signIn(login);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body().has("challenge")).as("now TOTP is asked: " + second).isTrue();
+        assertThat(second.body().has("access_token")).isFalse();
+
+        assertThat(api.put("/api/v1/admin/users/" + id + "/require-mfa", tenantAdmin, body("require_mfa", "yes"))
+                .status()).isEqualTo(400);
+        assertThat(api.put("/api/v1/admin/users/" + id + "/require-mfa", full, body("require_mfa", false)).status())
+                .as("a user does not lift their own").isEqualTo(403);
+        Response cleared = api.put("/api/v1/admin/users/" + id + "/require-mfa", tenantAdmin, body("require_mfa", false));
+        assertThat(cleared.status()).as(cleared.toString()).isEqualTo(200);
+        assertThat(cleared.body().get("require_mfa").asBoolean()).isFalse();
+
+        String rootId = api.get("/api/v1/me", root).text("user_id");
+        assertThat(api.put("/api/v1/admin/users/" + rootId + "/require-mfa", tenantAdmin, body("require_mfa", true))
+                .status()).as("a server admin is not the tenant admin's").isEqualTo(404);
+        Response log = api.get("/api/v1/admin/tenants/" + tenantId + "/audit-log?user=" + id + "&limit=50", tenantAdmin);
+        List<String> entries = new ArrayList<>();
+        String adminId = api.get("/api/v1/me", tenantAdmin).text("user_id");
+        log.body().get("entries").forEach(e -> {
+            if (e.get("action").asText().equals("user.require_mfa")) {
+                entries.add(e.get("actor").asText() + " " + e.get("user_id").asText());
+            }
+        });
+        assertThat(entries).containsOnly("user:" + adminId + " " + id).hasSize(2);
     }
 
     // ---- password-manager alias generation

@@ -65,6 +65,33 @@ class CliE2ETest {
     }
 
     @Test
+    void theOperatorRequiresMfaOfOneUserAndTheListShowsIt() {
+        ok(postern.run("domain", "add", "example.org"));
+        ok(postern.runWithInput(PASSWORD, "user", "add", "alice@example.org", "--password-stdin"));
+        ok(postern.runWithInput(PASSWORD, "user", "add", "bob@example.org", "--password-stdin"));
+        assertThat(postern.run("user", "list").out()).containsPattern("alice@example\\.org\\tuser\\tactive\\t[0-9a-f-]+\\toff");
+
+        Result on = postern.run("user", "require-mfa", "alice@example.org", "on");
+        ok(on);
+        assertThat(on.out()).contains("user alice@example.org: require_mfa=on");
+        assertThat(postern.run("user", "list").out())
+                .containsPattern("alice@example\\.org\\tuser\\tactive\\t[0-9a-f-]+\\ton")
+                .containsPattern("bob@example\\.org\\tuser\\tactive\\t[0-9a-f-]+\\toff");
+        assertThat(postern.run("user", "list", "--json").out()).contains("\"require_mfa\":\"on\"");
+        Result audit = postern.run("audit-log", "list");
+        ok(audit);
+        assertThat(audit.out()).contains("user.require_mfa").contains("operator");
+
+        failsWith(postern.run("user", "require-mfa", "alice@example.org", "maybe"), 2, "maybe");
+        failsWith(postern.run("user", "require-mfa", "nobody@example.org", "on"), 1, "no such user");
+        Result off = postern.run("user", "require-mfa", "alice@example.org", "off");
+        ok(off);
+        assertThat(off.out()).contains("require_mfa=off");
+        assertThat(postern.run("user", "list").out()).containsPattern("alice@example\\.org\\tuser\\tactive\\t[0-9a-f-]+\\toff");
+        ok(postern.run("audit-log", "verify"));
+    }
+
+    @Test
     void usageErrorsExitTwoAndFailuresExitOneWithAOneLineReason() {
         failsWith(postern.run("frobnicate"), 2, "frobnicate");
         failsWith(postern.run("user", "add", "not-an-address", "--password-stdin"), 2, "local@domain");

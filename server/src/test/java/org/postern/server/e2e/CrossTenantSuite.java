@@ -91,6 +91,7 @@ abstract class CrossTenantSuite {
             new Row("POST", "/api/v1/admin/users/{id}/disable", t -> t.userId, As.ADMIN, null),
             new Row("POST", "/api/v1/admin/users/{id}/enable", t -> t.userId, As.ADMIN, null),
             new Row("PUT", "/api/v1/admin/users/{id}/role", t -> t.userId, As.ADMIN, body("role", "tenant-admin")),
+            new Row("PUT", "/api/v1/admin/users/{id}/require-mfa", t -> t.userId, As.ADMIN, body("require_mfa", true)),
             new Row("POST", "/api/v1/admin/users/{id}/sessions/end-all", t -> t.userId, As.ADMIN, null),
             new Row("POST", "/api/v1/admin/users/{id}/mfa/reset", t -> t.adminUserId, As.ADMIN, null),
             // the tenant itself
@@ -226,6 +227,7 @@ abstract class CrossTenantSuite {
         assertThat(user.status()).as(user.toString()).isEqualTo(200);
         assertThat(user.body().get("disabled").asBoolean()).isFalse();
         assertThat(user.text("role")).isEqualTo("user");
+        assertThat(user.body().get("require_mfa").asBoolean()).isFalse();
         Response policy = api.get("/api/v1/admin/tenants/" + a.tenantId + "/security", a.adminToken);
         assertThat(policy.body().get("require_mfa").asBoolean()).isFalse();
         Response limits = api.get("/api/v1/admin/tenants/" + a.tenantId + "/limits", a.adminToken);

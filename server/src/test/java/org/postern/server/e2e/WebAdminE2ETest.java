@@ -30,7 +30,8 @@ import org.postern.mta.checks.LoopbackDns;
  * dnsmasq (POSTERN_DNS_SERVERS) serving some of them as {@code ./postern dns} printed them. Mail
  * submitted to an unreachable destination shows up in the outbound queue screen, which pages, shows
  * one message's recipients without its body, retries it (one more attempt) and deletes it after a
- * confirmation. Screens are checked at phone width for overflow; screenshots go to
+ * confirmation. A tenant admin requires two-factor of one user, whose next sign-in can then only
+ * enrol it. Screens are checked at phone width for overflow; screenshots go to
  * target/screenshots; the console must stay free of CSP violations and script errors.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -366,6 +367,42 @@ class WebAdminE2ETest {
 
     @Test
     @Order(6)
+    void aTenantAdminRequiresTwoFactorOfAUserWhoseNextSignInCanOnlyEnrolIt() throws Exception {
+        go("admin");
+        By aliceBox = By.cssSelector("input.require-mfa-user[data-login='" + ALICE + "']");
+        WebElement box = browser.clickable(aliceBox);
+        assertThat(box.isSelected()).isFalse();
+        assertThat(browser.driver.findElement(By.cssSelector("#admin-users tr.user-row:not(:has(input.require-mfa-user))"))
+                .getText()).as("an admin's own row").contains(TENANT_ADMIN).contains("Always (administrator)");
+        assertThat(browser.driver.findElement(By.tagName("main")).getText()).doesNotStartWith("null")
+                .doesNotContain("\nnull\n");
+        WebElement label = browser.driver.findElement(By.cssSelector("label[for='" + box.getAttribute("id") + "']"));
+        assertThat(label.getAttribute("textContent")).isEqualTo("Require two-factor for " + ALICE);
+        // Keyboard: the checkbox takes focus and Space ticks it.
+        browser.driver.executeScript("arguments[0].focus()", box);
+        browser.driver.switchTo().activeElement().sendKeys(Keys.SPACE);
+        browser.textAppears(By.id("admin-users"), ALICE + " must now use two-factor");
+        assertThat(browser.clickable(aliceBox).isSelected()).as("the redrawn row shows the state").isTrue();
+        browser.screenshots("45-admin-require-mfa");
+        fitsAPhone();
+        Launcher.Result users = postern.run("user", "list");
+        ok(users);
+        assertThat(users.out()).containsPattern(ALICE.replace(".", "\\.") + "\\tuser\\tactive\\t[0-9a-f-]+\\ton");
+
+        byId("sign-out").click();
+        browser.visible(By.id("signin-form"));
+        browser.driver.get(base);
+        browser.visible(By.cssSelector("#signin-form input[name=login]")).sendKeys(ALICE);
+        browser.driver.findElement(By.cssSelector("#signin-form input[name=password]")).sendKeys(PASSWORD, Keys.ENTER);
+        // Exactly what an admin (or everyone under the tenant policy) gets: the enrolment screen only.
+        browser.visible(By.id("enrol-form"));
+        assertThat(byId("totp-secret").getText()).isNotBlank();
+        assertThat(browser.driver.findElements(By.id("new-address"))).isEmpty();
+        browser.screenshots("46-required-user-enrols");
+    }
+
+    @Test
+    @Order(7)
     void theBrowserReportedNoErrorOrCspViolation() {
         List<String> problems = browser.console().stream()
                 .filter(line -> line.startsWith("SEVERE") || line.startsWith("WARNING")

@@ -20,7 +20,7 @@ import org.postern.store.UserRepository;
 /** Users. A user scope sees and changes only its own row; creating users needs a tenant or server scope. */
 final class SqlUserRepository extends SqlRepository implements UserRepository {
     static final int MAX_HASH_CHARS = 1024;
-    private static final String COLUMNS = "id, tenant_id, login, role, password_hash, disabled, created_at";
+    private static final String COLUMNS = "id, tenant_id, login, role, password_hash, disabled, created_at, require_mfa";
 
     SqlUserRepository(Tx tx) {
         super(tx);
@@ -40,7 +40,7 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
             // A server admin's scope is the whole server: a narrower scope must not mint a broader one.
             throw new AccessDeniedException("only a server-wide scope can create a server admin");
         }
-        User user = new User(UserId.random(), tenant, login, role, passwordHash, false, tx.now());
+        User user = new User(UserId.random(), tenant, login, role, passwordHash, false, tx.now(), false);
         int inserted = sql(scope, h -> {
             if (!SqlTenantRepository.exists(h, tenant)) {
                 throw new NotFoundException("tenant not found");
@@ -124,6 +124,24 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
                 .execute()) == 1;
     }
 
+    @Override
+    public boolean setMfaRequired(Scope scope, UserId id, boolean required) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(scope, "scope");
+        if (scope.user().isPresent()) {
+            // Otherwise a user could lift the requirement an admin put on them.
+            throw new AccessDeniedException("a user scope cannot change who must use MFA");
+        }
+        String serverAdminGuard = scope.isServerWide() ? "" : " AND role <> 'SERVER_ADMIN'";
+        ScopeFilter f = ScopeFilter.users(scope);
+        return sql(scope, h -> h.createUpdate("UPDATE users SET require_mfa = :required WHERE id = :id"
+                        + serverAdminGuard + f.sql())
+                .bind("required", required)
+                .bind("id", id.value().toString())
+                .bindMap(f.params())
+                .execute()) == 1;
+    }
+
     private Optional<User> one(Scope scope, String condition, String param, String value) {
         ScopeFilter f = ScopeFilter.users(Objects.requireNonNull(scope, "scope"));
         return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + condition + f.sql())
@@ -136,7 +154,8 @@ final class SqlUserRepository extends SqlRepository implements UserRepository {
     private static User map(ResultSet rs) throws SQLException {
         return new User(UserId.parse(rs.getString("id")), TenantId.parse(rs.getString("tenant_id")),
                 EmailAddress.parse(rs.getString("login")), Role.valueOf(rs.getString("role")),
-                rs.getString("password_hash"), rs.getBoolean("disabled"), Rows.instant(rs, "created_at"));
+                rs.getString("password_hash"), rs.getBoolean("disabled"), Rows.instant(rs, "created_at"),
+                rs.getBoolean("require_mfa"));
     }
 
     /** Whether {@code owner} is a user of {@code tenant} (the caller has already checked the scope). */

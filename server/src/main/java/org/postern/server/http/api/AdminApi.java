@@ -37,10 +37,11 @@ import org.postern.store.identity.TenantPolicy;
 /**
  * Admin endpoints under {@code /api/v1/admin}: tenants (server admins create them), a tenant's
  * domains, users and audit log, invitations, disabling and enabling a user, changing a role,
- * ending a user's sessions, the admin-approved MFA reset, and a tenant's security policy (which
- * can require MFA) and submission limits. A tenant or user the caller does not administer is "not found", exactly as
- * one that does not exist. Every change is audited. The access policy decides whether
- * the caller administers the target; a session must be full, an API token needs scope "admin".
+ * requiring MFA of one user, ending a user's sessions, the admin-approved MFA reset, and a
+ * tenant's security policy (which can require MFA of everyone) and submission limits. A tenant or user the caller does
+ * not administer is "not found", exactly as one that does not exist. Every change is audited.
+ * The access policy decides whether the caller administers the target; a session must be full,
+ * an API token needs scope "admin".
  */
 public final class AdminApi {
     private static final String PREFIX = IdentityApi.PREFIX + "/admin";
@@ -75,6 +76,7 @@ public final class AdminApi {
         routes.post(PREFIX + "/users/{id}/disable", ctx -> setDisabled(ctx, true));
         routes.post(PREFIX + "/users/{id}/enable", ctx -> setDisabled(ctx, false));
         routes.put(PREFIX + "/users/{id}/role", this::setRole);
+        routes.put(PREFIX + "/users/{id}/require-mfa", this::setRequireMfa);
     }
 
     // ---- tenants, domains, users
@@ -176,6 +178,18 @@ public final class AdminApi {
         ApiJson.send(ctx, 200, json(identity.roleChange().change(admin, target.login(), role, ApiAuth.client(ctx))));
     }
 
+    /** The per-user switch beside the tenant policy; MfaRequirement audits it and ends an unenrolled user's sessions. */
+    private void setRequireMfa(Context ctx) {
+        Caller.User admin = admin(ctx);
+        User target = user(admin, ctx);
+        JsonNode require = ApiJson.body(ctx).get("require_mfa");
+        if (require == null || !require.isBoolean()) {
+            throw new InvalidInputException("require_mfa must be true or false");
+        }
+        identity.mfaRequirement().set(admin, target.id(), require.asBoolean(), ApiAuth.client(ctx));
+        ApiJson.send(ctx, 200, json(user(admin, ctx)));
+    }
+
     private void tenantAuditLog(Context ctx) {
         Caller.User admin = admin(ctx);
         Tenant tenant = tenant(admin, ctx);
@@ -197,7 +211,7 @@ public final class AdminApi {
     static ObjectNode json(User u) {
         return ApiJson.object().put("id", u.id().toString()).put("tenant_id", u.tenantId().toString())
                 .put("login", u.login().toString()).put("role", u.role().label()).put("disabled", u.disabled())
-                .put("created_at", u.createdAt().toString());
+                .put("require_mfa", u.mfaRequired()).put("created_at", u.createdAt().toString());
     }
 
     private Caller.User admin(Context ctx) {
