@@ -98,7 +98,7 @@ public final class Server implements AutoCloseable {
             Postern p = postern;
             WebApp webApp = WebApp.load();
             DnsResolver dns = DnsResolver.create(DnsResolver.Settings.defaults(
-                    config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
+                    config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()), config.dnsCache());
             InboundContext inbound = inboundContext(config, p, tls, dns);
             // One submission service for SMTP and the API, so the hourly budget is one per user.
             Submitter submitter = new Submitter(config.hostname(), p.directory(), inbound.intake(),

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.imap.ImapSettings;
 import org.postern.server.http.HttpSettings;
+import org.postern.mta.checks.DnsResolver;
 import org.postern.mta.outbound.OutboundSettings;
 import org.postern.smtp.SmtpSettings;
 import org.postern.smtp.SubmissionSettings;
@@ -50,6 +51,7 @@ public record Config(
         long httpMaxRequestBytes,
         SmtpSettings smtp,
         List<InetSocketAddress> dnsServers,
+        DnsResolver.CacheSettings dnsCache,
         Set<String> dmarcMonitorDomains,
         IdentityConfig identity,
         ImapSettings imap,
@@ -78,6 +80,7 @@ public record Config(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(mailApi, "mailApi");
         Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(dnsCache, "dnsCache");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -128,6 +131,7 @@ public record Config(
                 + ", httpMaxRequestBytes=" + httpMaxRequestBytes
                 + ", smtp=" + smtp
                 + ", dnsServers=" + dnsServers
+                + ", dnsCache=" + dnsCache
                 + ", dmarcMonitorDomains=" + dmarcMonitorDomains
                 + ", imap=" + imap
                 + ", submission=" + submission
