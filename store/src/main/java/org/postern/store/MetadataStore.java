@@ -19,6 +19,16 @@ public interface MetadataStore extends AutoCloseable {
      */
     <T> T inTransaction(Work<T> work);
 
+    /**
+     * Runs {@code work}, which only reads, in one transaction that sees a consistent state. A
+     * backend may run it beside writers instead of after them (SQLite in WAL mode does); a write
+     * inside it fails. The default is {@link #inTransaction}.
+     * @throws org.postern.model.UnavailableException when the database fails
+     */
+    default <T> T inReadTransaction(Work<T> work) {
+        return inTransaction(work);
+    }
+
     /** Which backend this is, for logs and the operator ("sqlite", "postgresql"). */
     String backendName();
 

@@ -474,7 +474,8 @@ public final class Directory {
      */
     public RecipientCheck checkRecipient(Caller caller, EmailAddress address) {
         Scope scope = policy.scopeFor(caller);
-        return store.inTransaction(tx -> {
+        // Read-only, and on every RCPT TO: it must not queue behind deliveries' commits.
+        return store.inReadTransaction(tx -> {
             Optional<Domain> domain = tx.domains().byName(scope, address.domain());
             if (domain.isEmpty()) {
                 return new RecipientCheck.DomainNotHosted();

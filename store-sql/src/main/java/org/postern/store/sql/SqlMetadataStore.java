@@ -42,6 +42,13 @@ import org.sqlite.SQLiteDataSource;
  * timeout. Threads of this process queue on a fair lock before that, so they do not spin in
  * SQLite's busy handler against each other.
  *
+ * <p>{@link #inReadTransaction} on SQLite takes neither: it runs {@code BEGIN DEFERRED} on a
+ * separate pool of connections opened with {@code PRAGMA query_only}, so recipient checks and
+ * mailbox lookups read a WAL snapshot while a writer commits, instead of queueing behind its
+ * fsync. A write there fails (SQLITE_READONLY) rather than upgrading the lock, and a reader that
+ * meets SQLITE_BUSY (WAL recovery, a checkpoint resetting the log) waits in the busy timeout like
+ * a writer and then fails as unavailable.
+ *
  * <p>PostgreSQL runs at READ COMMITTED: every counter (UIDNEXT, HIGHESTMODSEQ, UIDVALIDITY) is
  * advanced by a single {@code UPDATE ... RETURNING}, which locks its row until commit.
  */
@@ -49,6 +56,8 @@ public final class SqlMetadataStore implements MetadataStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqlMetadataStore.class);
 
     static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5000;
+    /** Connections for concurrent read transactions on SQLite (each holds a WAL snapshot while open). */
+    static final int SQLITE_READERS = 4;
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
@@ -74,13 +83,20 @@ public final class SqlMetadataStore implements MetadataStore {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ReentrantLock sqliteWriter;
+    /** SQLite only: query-only connections for {@link #inReadTransaction}; null on PostgreSQL. */
+    private final HikariDataSource readers;
+    private final Jdbi readJdbi;
+    /** The read-pool handle this thread is using, so a broken one is evicted from its own pool. */
+    private final ThreadLocal<Handle> readHandles = new ThreadLocal<>();
     private final ThreadLocal<Boolean> inWork = new ThreadLocal<>();
     private volatile boolean closed;
 
-    private SqlMetadataStore(Backend backend, HikariDataSource dataSource, Clock clock) {
+    private SqlMetadataStore(Backend backend, HikariDataSource dataSource, HikariDataSource readers, Clock clock) {
         this.backend = backend;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.readers = readers;
+        this.readJdbi = readers == null ? null : Jdbi.create(readers);
         this.clock = clock;
         this.sqliteWriter = backend == Backend.SQLITE ? new ReentrantLock(true) : null;
         LOG.info("event=store.opened backend={}", backend.label);
@@ -121,7 +137,15 @@ public final class SqlMetadataStore implements MetadataStore {
                     throw new UnavailableException("cannot lock the metadata database for migration", e);
                 }
             }
-            return new SqlMetadataStore(Backend.SQLITE, dataSource, Clock.systemUTC());
+            HikariConfig readPool = new HikariConfig();
+            readPool.setPoolName("postern-sqlite-read");
+            readPool.setDataSource(sqlite);
+            readPool.setMaximumPoolSize(SQLITE_READERS);
+            readPool.setMinimumIdle(1);
+            readPool.setConnectionTimeout(10_000);
+            readPool.setConnectionInitSql("PRAGMA query_only = 1");
+            HikariDataSource readers = startPool(readPool);
+            return new SqlMetadataStore(Backend.SQLITE, dataSource, readers, Clock.systemUTC());
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -159,7 +183,7 @@ public final class SqlMetadataStore implements MetadataStore {
         HikariDataSource dataSource = startPool(pool);
         try {
             migrate(dataSource, "classpath:db/migration/postgresql");
-            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, Clock.systemUTC());
+            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, null, Clock.systemUTC());
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -200,9 +224,45 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
+    @Override
+    public <T> T inReadTransaction(Work<T> work) {
+        if (readers == null) {
+            return inTransaction(work);
+        }
+        Objects.requireNonNull(work, "work");
+        if (closed) {
+            throw new UnavailableException("metadata store is closed");
+        }
+        if (inWork.get() != null) {
+            throw new IllegalStateException("inReadTransaction called from inside a unit of work of the same store");
+        }
+        inWork.set(Boolean.TRUE);
+        try {
+            Handle handle;
+            try {
+                handle = readJdbi.open();
+            } catch (JdbiException e) {
+                throw SqlErrors.translate(e);
+            }
+            readHandles.set(handle);
+            try {
+                return run(handle, work, "BEGIN DEFERRED");
+            } finally {
+                closeQuietly(handle);
+                readHandles.remove();
+            }
+        } finally {
+            inWork.remove();
+        }
+    }
+
     private <T> T run(Handle handle, Work<T> work) {
+        return run(handle, work, "BEGIN IMMEDIATE");
+    }
+
+    private <T> T run(Handle handle, Work<T> work, String sqliteBegin) {
         Tx tx = new Tx(handle, clock, backend.dialect);
-        begin(handle);
+        begin(handle, sqliteBegin);
         boolean committed = false;
         try {
             T result = work.run(new SqlRepositories(tx));
@@ -226,11 +286,11 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
-    private void begin(Handle handle) {
+    private void begin(Handle handle, String sqliteBegin) {
         try {
             if (backend == Backend.SQLITE) {
                 // The connection stays in auto-commit mode; the transaction is ours, explicitly.
-                handle.execute("BEGIN IMMEDIATE");
+                handle.execute(sqliteBegin);
             } else {
                 handle.begin();
             }
@@ -267,7 +327,7 @@ public final class SqlMetadataStore implements MetadataStore {
 
     private void evict(Handle handle) {
         try {
-            dataSource.evictConnection(handle.getConnection());
+            (readHandles.get() == handle ? readers : dataSource).evictConnection(handle.getConnection());
         } catch (RuntimeException e) {
             LOG.warn("event=store.evict.failed backend={} type={}", backend.label, e.getClass().getSimpleName());
         }
@@ -291,6 +351,9 @@ public final class SqlMetadataStore implements MetadataStore {
     public void close() {
         if (!closed) {
             closed = true;
+            if (readers != null) {
+                readers.close();
+            }
             dataSource.close();
             LOG.info("event=store.closed backend={}", backend.label);
         }

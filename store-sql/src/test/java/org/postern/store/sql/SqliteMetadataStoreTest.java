@@ -90,6 +90,54 @@ class SqliteMetadataStoreTest implements MetadataStoreContract, IdentityStoreCon
     }
 
     @Test
+    void aReadTransactionDoesNotWaitForAWriterAndSeesOnlyCommittedData() throws Exception {
+        Scope server = MetadataStoreContract.server();
+        Tenant before = store.inTransaction(r -> r.tenants().create(server, MetadataStoreContract.unique("before")));
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        String pendingName = MetadataStoreContract.unique("pending");
+        try (ExecutorService pool = Executors.newFixedThreadPool(1)) {
+            Future<Tenant> writer = pool.submit(() -> store.inTransaction(r -> {
+                Tenant t = r.tenants().create(server, pendingName);
+                writing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return t;
+            }));
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            // The writer holds SQLite's write lock and the store's writer lock: a read still goes on.
+            long start = System.nanoTime();
+            Optional<Tenant> seen = store.inReadTransaction(r -> r.tenants().byId(server, before.id()));
+            Optional<Tenant> notYet = store.inReadTransaction(r -> r.tenants().byName(server, pendingName));
+            assertThat(seen).contains(before);
+            assertThat(notYet).isEmpty();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+            release.countDown();
+            Tenant pending = writer.get(10, TimeUnit.SECONDS);
+            Optional<Tenant> now = store.inReadTransaction(r -> r.tenants().byName(server, pendingName));
+            assertThat(now).contains(pending);
+        }
+    }
+
+    @Test
+    void aWriteInsideAReadTransactionFailsAndKeepsNothing() {
+        Scope server = MetadataStoreContract.server();
+        String name = MetadataStoreContract.unique("readonly");
+        assertThatThrownBy(() -> store.inReadTransaction(r -> r.tenants().create(server, name)))
+                .isInstanceOf(RuntimeException.class);
+        Optional<Tenant> kept = store.inTransaction(r -> r.tenants().byName(server, name));
+        assertThat(kept).isEmpty();
+        // The connection went back usable: reads and writes still work.
+        Optional<Tenant> read = store.inReadTransaction(r -> r.tenants().byName(server, name));
+        assertThat(read).isEmpty();
+        Tenant created = store.inTransaction(r -> r.tenants().create(server, name));
+        assertThat(created.name()).isEqualTo(name);
+    }
+
+    @Test
     void theDatabaseFileIsPrivate() throws Exception {
         assertThat(store.backendName()).isEqualTo("sqlite");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
