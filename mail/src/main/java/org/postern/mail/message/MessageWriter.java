@@ -105,7 +105,9 @@ public final class MessageWriter {
         MessageSummary summary = parsed[0];
         byte[] sealed = summaries.seal(mailbox.tenantId(), mailbox.ownerId(), id, summary);
         try {
-            return store.inTransaction(tx -> tx.messages().append(scope, mailboxId,
+            // Group commit: concurrent deliveries share one transaction and one fsync; this still
+            // returns only after the commit that holds this message.
+            return store.inGroupedTransaction(tx -> tx.messages().append(scope, mailboxId,
                     new NewMessage(id, flags, internalDate == null ? clock.instant() : internalDate, size, sealed,
                             ref.blobId(), deliveredTo)));
         } catch (RuntimeException e) {
