@@ -37,6 +37,7 @@ public final class StreamingAead {
     static final int SEGMENT_CIPHERTEXT_BYTES = SEGMENT_PLAINTEXT_BYTES + AesGcm.TAG_BYTES;
     private static final byte[] INFO_PREFIX = "postern-blob-v1".getBytes(StandardCharsets.US_ASCII);
     private static final long MAX_SEGMENTS = 1L << 32;
+    static final int INITIAL_BUFFER_BYTES = 16 * 1024;
 
     private StreamingAead() {}
 
@@ -110,8 +111,10 @@ public final class StreamingAead {
         private final byte[] associatedData;
         private final OutputStream sink;
         private final Cipher cipher = newCipher();
-        private final byte[] plain = new byte[SEGMENT_PLAINTEXT_BYTES];
-        private final byte[] sealed = new byte[SEGMENT_CIPHERTEXT_BYTES];
+        // Most mail is far smaller than a segment: the buffers start small and grow to one
+        // segment only for a message that needs it (the format is the same either way).
+        private byte[] plain = new byte[INITIAL_BUFFER_BYTES];
+        private byte[] sealed = new byte[INITIAL_BUFFER_BYTES + AesGcm.TAG_BYTES];
         private SecretKeySpec blobKey;
         private byte[] prefix;
         private int buffered;
@@ -144,7 +147,7 @@ public final class StreamingAead {
             requireUsable();
             startIfNeeded();
             if (buffered == plain.length) {
-                emit(false);
+                makeRoom();
             }
             plain[buffered++] = (byte) b;
         }
@@ -156,13 +159,25 @@ public final class StreamingAead {
             startIfNeeded();
             while (len > 0) {
                 if (buffered == plain.length) {
-                    emit(false);
+                    makeRoom();
                 }
                 int n = Math.min(len, plain.length - buffered);
                 System.arraycopy(b, off, plain, buffered, n);
                 buffered += n;
                 off += n;
                 len -= n;
+            }
+        }
+
+        /** A full buffer: grow it while it is smaller than a segment, else write the segment out. */
+        private void makeRoom() throws IOException {
+            if (plain.length < SEGMENT_PLAINTEXT_BYTES) {
+                byte[] bigger = Arrays.copyOf(plain, Math.min(SEGMENT_PLAINTEXT_BYTES, plain.length * 2));
+                Arrays.fill(plain, (byte) 0);
+                plain = bigger;
+                sealed = new byte[plain.length + AesGcm.TAG_BYTES];
+            } else {
+                emit(false);
             }
         }
 

@@ -107,6 +107,27 @@ class StreamingAeadTest {
     }
 
     @Test
+    void sizesAroundTheGrowingBufferGiveTheSameSegmentLayout() throws IOException {
+        // The buffer starts at 16 KiB and doubles up to a segment: each step must be invisible.
+        for (int size : new int[] {0, 16_383, 16_384, 16_385, 32_768, 32_769, SEGMENT - 1, SEGMENT, SEGMENT + 1,
+                2 * SEGMENT + 16_385}) {
+            byte[] plain = plaintext(size);
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            try (OutputStream out = StreamingAead.encrypt(key, AD, sink)) {
+                for (byte b : plain) {
+                    out.write(b);
+                }
+            }
+            byte[] sealed = sink.toByteArray();
+            int full = size / SEGMENT - (size > 0 && size % SEGMENT == 0 ? 1 : 0);
+            int lastPlain = size - full * SEGMENT;
+            assertThat(sealed).as("size %d", size).hasSize(HEADER + full * (SEGMENT + TAG) + lastPlain + TAG);
+            assertThat(decrypt(sealed)).as("size %d", size).isEqualTo(plain);
+            assertThat(decrypt(encrypt(plain))).as("size %d in one write", size).isEqualTo(plain);
+        }
+    }
+
+    @Test
     void aboutOneMebibyteRoundTripsWrittenInOddChunks() throws IOException {
         byte[] plain = plaintext(1_000_003);
         ByteArrayOutputStream sink = new ByteArrayOutputStream();

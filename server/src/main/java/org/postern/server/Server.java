@@ -99,7 +99,7 @@ public final class Server implements AutoCloseable {
             Postern p = postern;
             WebApp webApp = WebApp.load();
             DnsResolver dns = DnsResolver.create(DnsResolver.Settings.defaults(
-                    config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()));
+                    config.dnsServers().isEmpty() ? DnsResolver.systemServers() : config.dnsServers()), config.dnsCache());
             warnIfDaneTrustsARemoteResolver(config);
             InboundContext inbound = inboundContext(config, p, tls, dns);
             // One submission service for SMTP and the API, so the hourly budget is one per user; the

@@ -455,8 +455,7 @@ final class InboundSession implements Runnable {
             SenderVerdict verdict = ctx.senderAuthentication().check(clientAddress, helo, sender,
                     List.copyOf(recipientDomains), spool::open);
             if (verdict.action() == SenderVerdict.Action.REJECT || verdict.action() == SenderVerdict.Action.DEFER) {
-                LOG.info("event=smtp.refused client={} action={} dmarc={}", client, verdict.action(),
-                        verdict.dmarc().status().token());
+                LOG.info("event=smtp.refused client={} action={} {}", client, verdict.action(), verdict.logFields());
                 return replyFromLine(verdict.smtpReply());
             }
             SpecialUse target = verdict.action() == SenderVerdict.Action.JUNK ? SpecialUse.JUNK : SpecialUse.INBOX;
@@ -466,8 +465,8 @@ final class InboundSession implements Runnable {
                     receivedHeader(id));
             List<MessageId> stored = ctx.intake().deliver(recipients, target, prepend, this::isForgedResults, spool,
                     ctx.maxMessageBytes() + HEADER_ROOM_BYTES);
-            LOG.info("event=smtp.accepted client={} id={} recipients={} owners={} bytes={} target={}", client, id,
-                    recipients.size(), stored.size(), spool.size(), target);
+            LOG.info("event=smtp.accepted client={} id={} recipients={} owners={} bytes={} target={} {}", client, id,
+                    recipients.size(), stored.size(), spool.size(), target, verdict.logFields());
             return SmtpReply.of(250, "2.0.0", "OK queued as " + id);
         } catch (RuntimeException e) {
             String correlation = java.util.UUID.randomUUID().toString().substring(0, 8);

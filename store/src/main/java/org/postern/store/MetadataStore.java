@@ -19,6 +19,29 @@ public interface MetadataStore extends AutoCloseable {
      */
     <T> T inTransaction(Work<T> work);
 
+    /**
+     * Runs {@code work}, which only reads, in one transaction that sees a consistent state. A
+     * backend may run it beside writers instead of after them (SQLite in WAL mode does); a write
+     * inside it fails. The default is {@link #inTransaction}.
+     * @throws org.postern.model.UnavailableException when the database fails
+     */
+    default <T> T inReadTransaction(Work<T> work) {
+        return inTransaction(work);
+    }
+
+    /**
+     * As {@link #inTransaction}, but the backend may commit {@code work} in one transaction together
+     * with other threads' works that are waiting at the same time (group commit: one fsync for
+     * all). When this returns, {@code work} is durably committed, exactly as with inTransaction; if
+     * it throws, nothing of {@code work} was committed. The work may run on another thread, must
+     * not depend on any other caller's work, and must be safe to run twice (if another work of the
+     * group fails, the group is rolled back and each work runs again alone). The default is
+     * {@link #inTransaction}.
+     */
+    default <T> T inGroupedTransaction(Work<T> work) {
+        return inTransaction(work);
+    }
+
     /** Which backend this is, for logs and the operator ("sqlite", "postgresql"). */
     String backendName();
 

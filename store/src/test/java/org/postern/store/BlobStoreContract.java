@@ -184,6 +184,23 @@ public interface BlobStoreContract {
         assertThat(readAll(blobStore(), ref)).isEqualTo("retried".getBytes(StandardCharsets.US_ASCII));
     }
 
+    @Test
+    default void aWriterThatFailsPartWayLeavesNothing() throws IOException {
+        BlobRef ref = newRef();
+        assertThatThrownBy(() -> blobStore().write(ref, out -> {
+            out.write(new byte[200_000]);
+            throw new IOException("source went away");
+        })).isInstanceOf(IOException.class).hasMessage("source went away");
+        assertThat(blobStore().exists(ref)).isFalse();
+        assertThat(blobStore().list()).doesNotContain(ref);
+        assertThat(blobStore().write(ref, out -> {
+            out.write("written".getBytes(StandardCharsets.US_ASCII));
+            out.close(); // closing what it was given does not end the write early
+            return 7;
+        })).isEqualTo(7);
+        assertThat(readAll(blobStore(), ref)).isEqualTo("written".getBytes(StandardCharsets.US_ASCII));
+    }
+
     private static InputStream bytes(String s) {
         return new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
     }

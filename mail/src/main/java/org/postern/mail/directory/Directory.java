@@ -474,6 +474,10 @@ public final class Directory {
      */
     public RecipientCheck checkRecipient(Caller caller, EmailAddress address) {
         Scope scope = policy.scopeFor(caller);
+        // Deliberately a writer transaction although it only reads: on SQLite a read transaction
+        // runs beside a writer and cannot be held up by one, and "another writer holds the
+        // database" is how the fail-closed check (451 at RCPT when storage stalls) is exercised
+        // end to end (SmtpFailClosedE2ETest). Group commit keeps the writer lock's hold short.
         return store.inTransaction(tx -> {
             Optional<Domain> domain = tx.domains().byName(scope, address.domain());
             if (domain.isEmpty()) {

@@ -38,7 +38,7 @@ public final class LocalDelivery {
     public StoredMessage deliver(Recipient recipient, SpecialUse target, InputStream raw, Instant internalDate,
             long maxBytes) {
         Scope scope = policy.userScope(DELIVERY, recipient.tenantId(), recipient.ownerId());
-        Mailbox box = store.inTransaction(tx -> tx.mailboxes().bySpecialUse(scope, recipient.ownerId(), target))
+        Mailbox box = store.inReadTransaction(tx -> tx.mailboxes().bySpecialUse(scope, recipient.ownerId(), target))
                 .orElseThrow(() -> new NotFoundException("recipient has no " + target + " mailbox"));
         return writer.append(scope, box, raw, Set.of(), internalDate, maxBytes,
                 target == SpecialUse.SENT ? java.util.Optional.empty() : recipient.addressId());

@@ -3,6 +3,7 @@ package org.postern.mail.message;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -55,7 +56,7 @@ public final class MessageWriter {
      */
     public StoredMessage append(Scope scope, MailboxId mailboxId, InputStream raw, Set<String> flags,
             Instant internalDate, long maxBytes) {
-        Mailbox mailbox = store.inTransaction(tx -> tx.mailboxes().byId(scope, mailboxId))
+        Mailbox mailbox = store.inReadTransaction(tx -> tx.mailboxes().byId(scope, mailboxId))
                 .orElseThrow(() -> new NotFoundException("no such mailbox"));
         return append(scope, mailbox, raw, flags, internalDate, maxBytes);
     }
@@ -76,27 +77,37 @@ public final class MessageWriter {
         MessageId id = MessageId.random();
         BlobRef ref = new BlobRef(mailbox.tenantId(), mailbox.ownerId(), BlobId.random());
         long size;
-        MessageSummary summary;
+        MessageSummary[] parsed = new MessageSummary[1];
+        BoundedInputStream bounded = new BoundedInputStream(raw, maxBytes);
         try {
-            size = blobs.put(ref, new BoundedInputStream(raw, maxBytes));
-            // Parse from the stored (encrypted) copy: no plaintext is ever spooled to disk, and what
-            // is indexed is exactly what was kept.
-            try (InputStream stored = blobs.open(ref)) {
-                summary = parser.parse(stored);
+            // One pass: the parser pulls the plaintext, and every byte it pulls (the rest drained at
+            // its end) goes on into the encrypting blob writer; what is indexed is exactly what was
+            // kept, no plaintext reaches the disk, and the blob is not read back.
+            size = blobs.write(ref, out -> {
+                TeeInputStream tee = new TeeInputStream(bounded, out);
+                parsed[0] = parser.parse(tee);
+                if (bounded.exceeded()) {
+                    throw new TooLargeException(); // even if the parser swallowed the first one: keep nothing
+                }
+                return tee.count();
+            });
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(ref);
+            if (bounded.exceeded()) {
+                // The parser may have wrapped the size error in its own; the limit is what happened.
+                throw new InvalidInputException("message exceeds the size limit of " + maxBytes + " bytes");
             }
-        } catch (TooLargeException e) {
-            deleteQuietly(ref);
-            throw new InvalidInputException("message exceeds the size limit of " + maxBytes + " bytes");
-        } catch (IOException e) {
-            deleteQuietly(ref);
-            throw new UnavailableException("could not store the message", e);
-        } catch (RuntimeException e) {
-            deleteQuietly(ref);
-            throw e;
+            if (e instanceof IOException) {
+                throw new UnavailableException("could not store the message", e);
+            }
+            throw (RuntimeException) e;
         }
+        MessageSummary summary = parsed[0];
         byte[] sealed = summaries.seal(mailbox.tenantId(), mailbox.ownerId(), id, summary);
         try {
-            return store.inTransaction(tx -> tx.messages().append(scope, mailboxId,
+            // Group commit: concurrent deliveries share one transaction and one fsync; this still
+            // returns only after the commit that holds this message.
+            return store.inGroupedTransaction(tx -> tx.messages().append(scope, mailboxId,
                     new NewMessage(id, flags, internalDate == null ? clock.instant() : internalDate, size, sealed,
                             ref.blobId(), deliveredTo)));
         } catch (RuntimeException e) {
@@ -154,6 +165,73 @@ public final class MessageWriter {
             if (count > max) {
                 throw new TooLargeException();
             }
+        }
+
+        boolean exceeded() {
+            return count > max;
+        }
+    }
+
+    /**
+     * Passes on everything read from {@code in} to {@code out} as it is read, and counts it. Skips
+     * are reads too, so nothing the reader passes over is left out of the copy.
+     */
+    static final class TeeInputStream extends InputStream {
+        private final InputStream in;
+        private final OutputStream out;
+        private long count;
+
+        TeeInputStream(InputStream in, OutputStream out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                out.write(b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                out.write(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] scratch = new byte[(int) Math.min(8192, Math.max(0, n))];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() {
+            // The caller owns both streams.
         }
     }
 }

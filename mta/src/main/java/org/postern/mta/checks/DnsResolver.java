@@ -13,7 +13,8 @@ import org.xbill.DNS.SimpleResolver;
  * The DNS client of the sender checks: dnsjava {@link SimpleResolver}s for a fixed list of
  * recursive servers, asked in order, with a per-query timeout. Each check takes a {@link
  * DnsSession} from {@link #newSession()}, which adds the total time budget and the query count of
- * that one check. There is no cache here: the recursive server caches.
+ * that one check. Usable answers are kept for their TTL in a bounded {@link DnsCache}, shared by
+ * all checks; failures are never kept.
  *
  * <p>Servers are IP literals (a resolver cannot need DNS to find its DNS); the deployment passes
  * them in {@code POSTERN_DNS_SERVERS} as {@code host:port} items, see {@link #parseServers}.
@@ -86,11 +87,44 @@ public final class DnsResolver {
         }
     }
 
+    /**
+     * The answer cache (see {@link DnsCache}).
+     *
+     * @param maxEntries how many answers are kept at most; 0 turns the cache off
+     * @param minTtl the shortest time an answer is kept: smaller TTLs, 0 included, are raised to
+     *     it (0 keeps TTLs as given, and a 0 TTL means "do not keep")
+     * @param maxTtl the longest time an answer is kept, whatever its TTL says
+     */
+    public record CacheSettings(int maxEntries, Duration minTtl, Duration maxTtl) {
+        public CacheSettings {
+            if (maxEntries < 0 || maxEntries > 10_000_000) {
+                throw new IllegalArgumentException("maxEntries must be 0..10000000");
+            }
+            Objects.requireNonNull(minTtl, "minTtl");
+            Objects.requireNonNull(maxTtl, "maxTtl");
+            if (minTtl.isNegative() || maxTtl.isNegative() || minTtl.compareTo(maxTtl) > 0
+                    || maxTtl.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("need 0 <= minTtl <= maxTtl <= 1 day");
+            }
+        }
+
+        /** 10 000 answers, TTLs as given up to one hour. */
+        public static CacheSettings defaults() {
+            return new CacheSettings(10_000, Duration.ZERO, Duration.ofHours(1));
+        }
+
+        public static CacheSettings off() {
+            return new CacheSettings(0, Duration.ZERO, Duration.ZERO);
+        }
+    }
+
     private final Settings settings;
     private final List<SimpleResolver> resolvers;
+    private final DnsCache cache;
 
-    private DnsResolver(Settings settings) {
+    private DnsResolver(Settings settings, DnsCache cache) {
         this.settings = settings;
+        this.cache = cache;
         List<SimpleResolver> list = new ArrayList<>();
         for (InetSocketAddress server : settings.servers()) {
             SimpleResolver r = new SimpleResolver(server);
@@ -104,8 +138,17 @@ public final class DnsResolver {
         this.resolvers = List.copyOf(list);
     }
 
+    /** A resolver with the default cache ({@link CacheSettings#defaults()}). */
     public static DnsResolver create(Settings settings) {
-        return new DnsResolver(Objects.requireNonNull(settings, "settings"));
+        return create(settings, CacheSettings.defaults());
+    }
+
+    public static DnsResolver create(Settings settings, CacheSettings cache) {
+        return new DnsResolver(Objects.requireNonNull(settings, "settings"), new DnsCache(cache));
+    }
+
+    static DnsResolver create(Settings settings, DnsCache cache) {
+        return new DnsResolver(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(cache, "cache"));
     }
 
     /**
@@ -197,5 +240,9 @@ public final class DnsResolver {
 
     List<SimpleResolver> resolvers() {
         return resolvers;
+    }
+
+    DnsCache cache() {
+        return cache;
     }
 }

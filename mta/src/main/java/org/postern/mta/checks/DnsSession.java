@@ -201,6 +201,13 @@ public final class DnsSession {
 
     /** Sends the query to each server in turn; null when none answered usefully within budget. */
     private Message send(Name name, int type) {
+        if (budgetSpent) {
+            return null;
+        }
+        Message cached = resolver.cache().get(name, type);
+        if (cached != null) {
+            return cached;
+        }
         DnsResolver.Settings s = resolver.settings();
         for (SimpleResolver server : resolver.resolvers()) {
             long remaining = deadlineNanos - System.nanoTime();
@@ -221,6 +228,7 @@ public final class DnsSession {
                 }
                 int rcode = response.getRcode();
                 if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
+                    resolver.cache().put(name, type, response);
                     return response;
                 }
                 // SERVFAIL, REFUSED and the rest: ask the next server.

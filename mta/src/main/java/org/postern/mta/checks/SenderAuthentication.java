@@ -156,11 +156,15 @@ public final class SenderAuthentication {
             action = actionFor(dmarcResult);
             reply = replyFor(action, dmarcResult);
         }
-        LOG.info("sender authentication: mailfrom={} helo={} spf={} dkim={} dmarc={} from={} arc={} mode={} action={}",
-                mailFrom == null || mailFrom.isBlank() ? "<>" : Redact.address(mailFrom), logSafe(heloName),
-                spfResult.status().token(), dkimSummary(dkimResults), dmarcResult.status().token(),
-                dmarcResult.fromDomain().map(DomainName::ascii).orElse("-"), arcResult.status().token(), mode, action);
-        return new SenderVerdict(spfResult, dkimResults, dmarcResult, arcResult, header, mode, action, reply);
+        SenderVerdict verdict = new SenderVerdict(spfResult, dkimResults, dmarcResult, arcResult, header, mode, action, reply);
+        // The caller logs the verdict on its one line per message (SenderVerdict.logFields); this
+        // fuller line, with the sender's domain and HELO, is for debugging.
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("sender authentication: mailfrom={} helo={} {} action={}",
+                    mailFrom == null || mailFrom.isBlank() ? "<>" : Redact.address(mailFrom), logSafe(heloName),
+                    verdict.logFields(), action);
+        }
+        return verdict;
     }
 
     /** The mode for a set of recipient domains: MONITOR if any of them is. */
@@ -197,20 +201,6 @@ public final class SenderAuthentication {
             case DEFER -> REPLY_DEFER;
             default -> "";
         };
-    }
-
-    private static String dkimSummary(List<DkimResult> results) {
-        if (results.isEmpty()) {
-            return "none";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (DkimResult r : results) {
-            if (!sb.isEmpty()) {
-                sb.append(',');
-            }
-            sb.append(r.status().token()).append(':').append(r.domain().map(DomainName::ascii).orElse("-"));
-        }
-        return sb.toString();
     }
 
     /** Untrusted text for a log line: a short run of host-name characters only. */

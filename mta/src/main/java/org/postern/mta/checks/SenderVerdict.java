@@ -52,4 +52,24 @@ public record SenderVerdict(
             throw new IllegalArgumentException("a reply text goes with REJECT and DEFER only");
         }
     }
+
+    /**
+     * The outcome as log fields ({@code spf=pass dkim=none dmarc=pass from=example.org}), for the
+     * one line the SMTP session logs per message: tokens and domain names only, never an address.
+     */
+    public String logFields() {
+        StringBuilder sb = new StringBuilder(96).append("spf=").append(spf.status().token()).append(" dkim=");
+        if (dkim.isEmpty()) {
+            sb.append("none");
+        }
+        for (int i = 0; i < dkim.size(); i++) {
+            DkimResult r = dkim.get(i);
+            sb.append(i == 0 ? "" : ",").append(r.status().token()).append(':')
+                    .append(r.domain().map(org.postern.model.DomainName::ascii).orElse("-"));
+        }
+        return sb.append(" dmarc=").append(dmarc.status().token()).append(" from=")
+                .append(dmarc.fromDomain().map(org.postern.model.DomainName::ascii).orElse("-"))
+                .append(arc.status() == ArcResult.Status.NONE ? "" : " arc=" + arc.status().token())
+                .append(" mode=").append(mode).toString();
+    }
 }

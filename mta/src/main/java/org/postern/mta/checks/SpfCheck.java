@@ -2,16 +2,22 @@ package org.postern.mta.checks;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.james.jspf.core.DNSLookupContinuation;
+import org.apache.james.jspf.core.DNSRequest;
+import org.apache.james.jspf.core.DNSService;
 import org.apache.james.jspf.core.SPF1Utils;
 import org.apache.james.jspf.core.SPFChecker;
 import org.apache.james.jspf.core.SPFCheckerExceptionCatcher;
 import org.apache.james.jspf.core.SPFSession;
 import org.apache.james.jspf.core.exceptions.SPFErrorConstants;
 import org.apache.james.jspf.core.exceptions.SPFResultException;
+import org.apache.james.jspf.core.exceptions.TimeoutException;
 import org.apache.james.jspf.executor.FutureSPFResult;
 import org.apache.james.jspf.executor.SynchronousSPFExecutor;
 import org.apache.james.jspf.impl.SPF;
@@ -32,6 +38,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpfCheck {
     private static final Logger LOG = LoggerFactory.getLogger(SpfCheck.class);
+
+    /** The DNS service of the evaluation running on this thread (see {@link #SPF_ENGINE}). */
+    private static final ScopedValue<SpfDnsService> CURRENT = ScopedValue.newInstance();
+
+    /**
+     * One jSPF engine for every check: building it (its terms factory and parser, which compile
+     * regexes and use reflection) cost about as much as the evaluation itself. jSPF wires the DNS
+     * service into its terms when the parser is built, so the engine gets a service that forwards
+     * to the current evaluation's {@link SpfDnsService}; the engine itself keeps no per-check state.
+     */
+    private static final SPF SPF_ENGINE;
+
+    static {
+        DNSService current = new CurrentDnsService();
+        SPF_ENGINE = new SPF(current, new SynchronousSPFExecutor(current));
+    }
 
     private final DnsResolver resolver;
 
@@ -84,15 +106,17 @@ public final class SpfCheck {
         DnsSession dns = resolver.newSession();
         SpfDnsService service = new SpfDnsService(dns);
         SynchronousSPFExecutor executor = new SynchronousSPFExecutor(service);
-        SPF spf = new SPF(service, executor);
         String heloForJspf = identity == Identity.HELO ? domain.ascii() : (helo.isEmpty() ? "unknown" : helo);
         SPFSession session = new SPFSession(mailFrom, heloForJspf, clientText(client));
         session.setIgnoreExplanation(true);
         session.pushChecker(new ResultHandler());
-        session.pushChecker(spf);
+        session.pushChecker(SPF_ENGINE);
         FutureSPFResult future = new FutureSPFResult();
-        executor.execute(session, future);
-        String token = future.getResult();
+        // The synchronous executor runs every step on this thread, inside the binding.
+        String token = ScopedValue.where(CURRENT, service).call(() -> {
+            executor.execute(session, future);
+            return future.getResult();
+        });
 
         Status status;
         String reason = "";
@@ -151,6 +175,53 @@ public final class SpfCheck {
 
     private static String redacted(boolean nullSender, String mailFrom, String helo) {
         return nullSender ? "HELO " + Redact.text(helo) : Redact.address(mailFrom);
+    }
+
+    /**
+     * The engine's view of DNS: the current evaluation's service, or a temporary failure when
+     * called outside one (which would be a bug; failing closed keeps it harmless).
+     */
+    private static final class CurrentDnsService implements DNSService {
+        private static SpfDnsService current() throws TimeoutException {
+            if (!CURRENT.isBound()) {
+                throw new TimeoutException("no SPF evaluation in progress");
+            }
+            return CURRENT.get();
+        }
+
+        @Override
+        public List<String> getRecords(DNSRequest request) throws TimeoutException {
+            return current().getRecords(request);
+        }
+
+        @Override
+        public CompletionStage<List<String>> getRecordsAsync(DNSRequest request) {
+            try {
+                return current().getRecordsAsync(request);
+            } catch (TimeoutException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        @Override
+        public List<String> getLocalDomainNames() {
+            return List.of("unknown");
+        }
+
+        @Override
+        public void setTimeOut(int timeOut) {
+            // Timeouts come from DnsResolver.Settings.
+        }
+
+        @Override
+        public int getRecordLimit() {
+            return SpfDnsService.MAX_MX_RECORDS;
+        }
+
+        @Override
+        public void setRecordLimit(int recordLimit) {
+            // Fixed by RFC 7208 §4.6.4.
+        }
     }
 
     /**

@@ -72,6 +72,15 @@ public final class LoopbackDns implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The TTL of every answer (dnsmasq's {@code --local-ttl}); without this it is 0, which
+         * resolvers may not keep, so tests see every change of the records at once.
+         */
+        public Zone ttl(int seconds) {
+            args.add("--local-ttl=" + seconds);
+            return this;
+        }
+
         /** Every name under {@code domain} times out (forwarded to a dead port). */
         public Zone down(String domain) {
             args.add("--server=/" + domain + "/127.0.0.1#" + deadPort());

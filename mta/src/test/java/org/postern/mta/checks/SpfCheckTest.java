@@ -56,6 +56,28 @@ class SpfCheckTest {
     }
 
     @Test
+    void oneEngineServesConcurrentChecksEachWithItsOwnDns() throws Exception {
+        // The jSPF engine is shared; each check must still see only its own DNS session and limits.
+        DnsResolver dead = LoopbackDns.deadResolver();
+        SpfCheck broken = new SpfCheck(dead);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int i = 0; i < 60; i++) {
+                int n = i;
+                results.add(pool.submit(() -> switch (n % 4) {
+                    case 0 -> spf.check(ALLOWED, "h.test", "a@pass.test").status() == Status.PASS;
+                    case 1 -> spf.check(OTHER, "h.test", "a@pass.test").status() == Status.FAIL;
+                    case 2 -> spf.check(ALLOWED, "h.test", "a@void.test").status() == Status.PERMERROR;
+                    default -> broken.check(ALLOWED, "h.test", "a@pass.test").status() == Status.TEMPERROR;
+                }));
+            }
+            for (var r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void anAuthorisedAddressPasses() {
         SpfResult r = spf.check(ALLOWED, "mx.client.test", "alice@pass.test");
         assertThat(r.status()).isEqualTo(Status.PASS);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.imap.ImapSettings;
 import org.postern.server.http.HttpSettings;
+import org.postern.mta.checks.DnsResolver;
 import org.postern.mta.outbound.OutboundSettings;
 import org.postern.smtp.SmtpSettings;
 import org.postern.smtp.SubmissionSettings;
@@ -54,6 +55,7 @@ public record Config(
         long httpMaxRequestBytes,
         SmtpSettings smtp,
         List<InetSocketAddress> dnsServers,
+        DnsResolver.CacheSettings dnsCache,
         Set<String> dmarcMonitorDomains,
         IdentityConfig identity,
         ImapSettings imap,
@@ -84,6 +86,7 @@ public record Config(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(mailApi, "mailApi");
         Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(dnsCache, "dnsCache");
         dnsServers = List.copyOf(dnsServers);
         dmarcMonitorDomains = Set.copyOf(dmarcMonitorDomains);
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -136,6 +139,7 @@ public record Config(
                 + ", httpMaxRequestBytes=" + httpMaxRequestBytes
                 + ", smtp=" + smtp
                 + ", dnsServers=" + dnsServers
+                + ", dnsCache=" + dnsCache
                 + ", dmarcMonitorDomains=" + dmarcMonitorDomains
                 + ", imap=" + imap
                 + ", submission=" + submission

@@ -29,6 +29,7 @@ import org.postern.crypto.OwnerOnlyFiles;
 import org.postern.crypto.SecretStrength;
 import org.postern.imap.ImapSettings;
 import org.postern.server.http.HttpSettings;
+import org.postern.mta.checks.DnsResolver;
 import org.postern.mta.outbound.NextHop;
 import org.postern.mta.outbound.OutboundSettings;
 import org.postern.smtp.SmtpSettings;
@@ -413,6 +414,7 @@ public final class ConfigLoader {
                 number(s, ConfigReference.SMTP_MAX_LINE_BYTES, SmtpSettings.DEFAULT.maxLineBytes(), 512, 65_536, problems),
                 number(s, ConfigReference.SMTP_MAX_ERRORS, SmtpSettings.DEFAULT.maxErrors(), 1, 1000, problems));
         List<InetSocketAddress> dnsServers = dnsServers(s.get(ConfigReference.DNS_SERVERS), problems);
+        DnsResolver.CacheSettings dnsCache = dnsCache(s, problems);
         Set<String> monitorDomains = domainList(s.get(ConfigReference.DMARC_MONITOR_DOMAINS), problems);
         IdentityConfig identity = new IdentityConfig(
                 duration(s.get(ConfigReference.ACCESS_TOKEN_LIFETIME), IdentityConfig.DEFAULT.accessTokenLifetime(),
@@ -472,7 +474,7 @@ public final class ConfigLoader {
         }
         return new Config(dataDir, file, bind, hostname, smtp, submission, submissions, imap, imaps, http, dbUrl, dbUser,
                 dbPassword, dbMigrationUser, dbMigrationPassword, tlsCert, tlsKey, logFormat, logLevel, maxMessage, maxHttp, smtpSettings, dnsServers,
-                monitorDomains, identity, imapSettings, submissionSettings, httpSettings, mailApi, outbound);
+                dnsCache, monitorDomains, identity, imapSettings, submissionSettings, httpSettings, mailApi, outbound);
     }
 
     private static OutboundSettings outbound(Map<String, Setting> s, String hostname, List<String> problems) {
@@ -745,6 +747,20 @@ public final class ConfigLoader {
         problems.add(s.where() + ": " + s.key() + " must be a duration from " + min.toString().substring(2).toLowerCase(Locale.ROOT)
                 + " to " + max.toString().substring(2).toLowerCase(Locale.ROOT) + " such as 30s, 5m or 1h");
         return defaultValue;
+    }
+
+    private static DnsResolver.CacheSettings dnsCache(Map<String, Setting> s, List<String> problems) {
+        DnsResolver.CacheSettings d = DnsResolver.CacheSettings.defaults();
+        int entries = number(s, ConfigReference.DNS_CACHE_MAX_ENTRIES, d.maxEntries(), 0, 10_000_000, problems);
+        Duration min = duration(s.get(ConfigReference.DNS_CACHE_MIN_TTL), d.minTtl(), Duration.ZERO, Duration.ofHours(1),
+                problems);
+        Duration max = duration(s.get(ConfigReference.DNS_CACHE_MAX_TTL), d.maxTtl(), Duration.ZERO, Duration.ofHours(24),
+                problems);
+        if (min.compareTo(max) > 0) {
+            problems.add(ConfigReference.DNS_CACHE_MIN_TTL + " must not be longer than " + ConfigReference.DNS_CACHE_MAX_TTL);
+            return d;
+        }
+        return new DnsResolver.CacheSettings(entries, min, max);
     }
 
     private static List<InetSocketAddress> dnsServers(Setting s, List<String> problems) {

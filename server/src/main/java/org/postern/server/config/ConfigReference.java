@@ -72,6 +72,9 @@ public final class ConfigReference {
     public static final String SUBMISSION_MESSAGES_PER_HOUR = "submission_messages_per_hour";
     public static final String SUBMISSION_SENT_COPY = "submission_sent_copy";
     public static final String DNS_SERVERS = "dns_servers";
+    public static final String DNS_CACHE_MAX_ENTRIES = "dns_cache_max_entries";
+    public static final String DNS_CACHE_MIN_TTL = "dns_cache_min_ttl";
+    public static final String DNS_CACHE_MAX_TTL = "dns_cache_max_ttl";
     public static final String DMARC_MONITOR_DOMAINS = "dmarc_monitor_domains";
     public static final String ACCESS_TOKEN_LIFETIME = "access_token_lifetime";
     public static final String REFRESH_TOKEN_LIFETIME = "refresh_token_lifetime";
@@ -190,6 +193,11 @@ public final class ConfigReference {
                     "true or false: SMTP submission stores a copy in the sender's Sent mailbox (false for clients that APPEND their own; the API always stores one)."),
             new Entry(DNS_SERVERS, "",
                     "DNS servers for SPF, DKIM and DMARC lookups, as host:port list (e.g. 127.0.0.1:5353,[::1]:53); empty for the system's."),
+            new Entry(DNS_CACHE_MAX_ENTRIES, "10000",
+                    "DNS answers kept for their TTL by the sender checks and outbound delivery (0 to 10000000; 0 turns the cache off). Failures are never kept."),
+            new Entry(DNS_CACHE_MIN_TTL, "0s",
+                    "Shortest time a DNS answer is kept: smaller TTLs are raised to it (0s to 1h; 0s keeps TTLs as given, and a TTL of 0 is not kept)."),
+            new Entry(DNS_CACHE_MAX_TTL, "1h", "Longest time a DNS answer is kept, whatever its TTL (0s to 24h)."),
             new Entry(DMARC_MONITOR_DOMAINS, "",
                     "Hosted domains (comma-separated) for which DMARC only reports: failing mail is neither rejected nor sent to Junk."),
             new Entry(ACCESS_TOKEN_LIFETIME, "15m", "Lifetime of an API access token (1m to 24h)."),

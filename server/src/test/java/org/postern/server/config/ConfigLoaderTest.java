@@ -573,4 +573,17 @@ class ConfigLoaderTest {
         String message = failure();
         assertThat(message).contains("smtp_max_recipients").contains("smtp_idle_timeout").contains("dns_servers");
     }
+
+    @Test
+    void theDnsCacheIsBoundedAndItsTtlClampOrdered() throws IOException {
+        assertThat(load().dnsCache()).isEqualTo(org.postern.mta.checks.DnsResolver.CacheSettings.defaults());
+        write("dns_cache_max_entries = 500", "dns_cache_min_ttl = 5s", "dns_cache_max_ttl = 10m");
+        assertThat(load().dnsCache()).isEqualTo(new org.postern.mta.checks.DnsResolver.CacheSettings(500,
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofMinutes(10)));
+        env.put("POSTERN_DNS_CACHE_MAX_ENTRIES", "-1");
+        assertThat(failure()).contains("dns_cache_max_entries");
+        env.remove("POSTERN_DNS_CACHE_MAX_ENTRIES");
+        env.put("POSTERN_DNS_CACHE_MIN_TTL", "20m");
+        assertThat(failure()).contains("dns_cache_min_ttl must not be longer than dns_cache_max_ttl");
+    }
 }

@@ -34,7 +34,7 @@ class ConfigReferenceTest {
                 "smtp_max_recipients", "smtp_max_connections", "smtp_max_connections_per_ip",
                 "smtp_messages_per_minute_per_ip", "smtp_recipients_per_minute_per_ip",
                 "smtp_messages_per_minute_per_domain", "smtp_messages_per_minute_by_domain", "smtp_idle_timeout", "smtp_max_session_time",
-                "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers",
+                "smtp_recipient_check_timeout", "smtp_max_line_bytes", "smtp_max_errors", "dns_servers", "dns_cache_max_entries", "dns_cache_min_ttl", "dns_cache_max_ttl",
                 "dmarc_monitor_domains", "unsafe_imap_plaintext_login_on_loopback", "submission_max_message_bytes",
                 "submission_max_recipients", "submission_messages_per_hour", "submission_sent_copy", "mail_quota_bytes",
                 "imap_idle_keepalive", "imap_max_connections", "imap_max_connections_per_ip", "http_cors_origins", "http_rate_user_per_second", "http_rate_user_burst",
@@ -44,6 +44,6 @@ class ConfigReferenceTest {
                 "outbound_max_queue_time", "outbound_delay_notice_after", "outbound_retry_base", "outbound_retry_max",
                 "outbound_workers", "outbound_connections_per_domain", "outbound_connect_timeout",
                 "outbound_command_timeout", "outbound_relay", "outbound_relay_ca", "outbound_dane", "outbound_mx_port")
-                .hasSize(76);
+                .hasSize(79);
     }
 }

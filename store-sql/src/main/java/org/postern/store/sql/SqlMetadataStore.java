@@ -13,9 +13,13 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -43,6 +47,21 @@ import org.sqlite.SQLiteDataSource;
  * timeout. Threads of this process queue on a fair lock before that, so they do not spin in
  * SQLite's busy handler against each other.
  *
+ * <p>{@link #inReadTransaction} on SQLite takes neither: it runs {@code BEGIN DEFERRED} on a
+ * separate pool of connections opened with {@code PRAGMA query_only}, so recipient checks and
+ * mailbox lookups read a WAL snapshot while a writer commits, instead of queueing behind its
+ * fsync. A write there fails (SQLITE_READONLY) rather than upgrading the lock, and a reader that
+ * meets SQLITE_BUSY (WAL recovery, a checkpoint resetting the log) waits in the busy timeout like
+ * a writer and then fails as unavailable.
+ *
+ * <p>{@link #inGroupedTransaction} on SQLite is group commit: each caller queues its work and
+ * then waits for the writer lock; whoever gets it first takes every queued work (up to {@value
+ * #MAX_GROUP}) and runs them in one {@code BEGIN IMMEDIATE} transaction with one COMMIT, one WAL
+ * fsync. Each caller returns only once the lock holder has finished its group, so a caller whose
+ * work is in a group returns after that group's COMMIT. If a work throws, the group is rolled back
+ * and every work runs again in its own transaction; if the COMMIT fails, every caller of the
+ * group gets the failure and nothing of the group was committed.
+ *
  * <p>PostgreSQL runs at READ COMMITTED: every counter (UIDNEXT, HIGHESTMODSEQ, UIDVALIDITY) is
  * advanced by a single {@code UPDATE ... RETURNING}, which locks its row until commit.
  */
@@ -50,6 +69,10 @@ public final class SqlMetadataStore implements MetadataStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqlMetadataStore.class);
 
     static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5000;
+    /** Connections for concurrent read transactions on SQLite (each holds a WAL snapshot while open). */
+    static final int SQLITE_READERS = 4;
+    /** The most works one group commit carries; the rest wait for the next group. */
+    static final int MAX_GROUP = 64;
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
@@ -75,13 +98,23 @@ public final class SqlMetadataStore implements MetadataStore {
     private final Jdbi jdbi;
     private final Clock clock;
     private final ReentrantLock sqliteWriter;
+    /** SQLite only: query-only connections for {@link #inReadTransaction}; null on PostgreSQL. */
+    private final HikariDataSource readers;
+    private final Jdbi readJdbi;
+    /** The read-pool handle this thread is using, so a broken one is evicted from its own pool. */
+    private final ThreadLocal<Handle> readHandles = new ThreadLocal<>();
     private final ThreadLocal<Boolean> inWork = new ThreadLocal<>();
+    /** SQLite: works waiting for a group commit (see {@link #inGroupedTransaction}). */
+    private final ConcurrentLinkedQueue<Grouped<?>> groupQueue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong groupCommits = new AtomicLong();
     private volatile boolean closed;
 
-    private SqlMetadataStore(Backend backend, HikariDataSource dataSource, Clock clock) {
+    private SqlMetadataStore(Backend backend, HikariDataSource dataSource, HikariDataSource readers, Clock clock) {
         this.backend = backend;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.readers = readers;
+        this.readJdbi = readers == null ? null : Jdbi.create(readers);
         this.clock = clock;
         this.sqliteWriter = backend == Backend.SQLITE ? new ReentrantLock(true) : null;
         LOG.info("event=store.opened backend={}", backend.label);
@@ -122,7 +155,15 @@ public final class SqlMetadataStore implements MetadataStore {
                     throw new UnavailableException("cannot lock the metadata database for migration", e);
                 }
             }
-            return new SqlMetadataStore(Backend.SQLITE, dataSource, Clock.systemUTC());
+            HikariConfig readPool = new HikariConfig();
+            readPool.setPoolName("postern-sqlite-read");
+            readPool.setDataSource(sqlite);
+            readPool.setMaximumPoolSize(SQLITE_READERS);
+            readPool.setMinimumIdle(1);
+            readPool.setConnectionTimeout(10_000);
+            readPool.setConnectionInitSql("PRAGMA query_only = 1");
+            HikariDataSource readers = startPool(readPool);
+            return new SqlMetadataStore(Backend.SQLITE, dataSource, readers, Clock.systemUTC());
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -158,7 +199,7 @@ public final class SqlMetadataStore implements MetadataStore {
                     migrationUser != null ? migrationPassword : password,
                     migrationUser != null ? Optional.of(runtimeRole) : Optional.empty());
             PostgresRoles.requireRuntimeRoleCannotBypassRowSecurity(runtime);
-            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, Clock.systemUTC());
+            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, null, Clock.systemUTC());
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -235,9 +276,227 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
+    @Override
+    public <T> T inReadTransaction(Work<T> work) {
+        if (readers == null) {
+            return inTransaction(work);
+        }
+        Objects.requireNonNull(work, "work");
+        if (closed) {
+            throw new UnavailableException("metadata store is closed");
+        }
+        if (inWork.get() != null) {
+            throw new IllegalStateException("inReadTransaction called from inside a unit of work of the same store");
+        }
+        inWork.set(Boolean.TRUE);
+        try {
+            Handle handle;
+            try {
+                handle = readJdbi.open();
+            } catch (JdbiException e) {
+                throw SqlErrors.translate(e);
+            }
+            readHandles.set(handle);
+            try {
+                return run(handle, work, "BEGIN DEFERRED");
+            } finally {
+                closeQuietly(handle);
+                readHandles.remove();
+            }
+        } finally {
+            inWork.remove();
+        }
+    }
+
     private <T> T run(Handle handle, Work<T> work) {
+        return run(handle, work, "BEGIN IMMEDIATE");
+    }
+
+    /** One caller's work in a group commit. Written by the lock holder, read by its caller after it got the lock. */
+    private static final class Grouped<T> {
+        final Work<T> work;
+        boolean done;
+        T result;
+        RuntimeException failure;
+
+        Grouped(Work<T> work) {
+            this.work = work;
+        }
+
+        void runIn(SqlRepositories repositories) {
+            result = work.run(repositories);
+        }
+
+        void fail(RuntimeException e) {
+            result = null;
+            failure = e;
+            done = true;
+        }
+
+        T get() {
+            if (!done) {
+                throw new UnavailableException("metadata database unavailable");
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        }
+    }
+
+    @Override
+    public <T> T inGroupedTransaction(Work<T> work) {
+        if (sqliteWriter == null) {
+            return inTransaction(work);
+        }
+        Objects.requireNonNull(work, "work");
+        if (closed) {
+            throw new UnavailableException("metadata store is closed");
+        }
+        if (inWork.get() != null) {
+            throw new IllegalStateException("inGroupedTransaction called from inside a unit of work of the same store");
+        }
+        Grouped<T> mine = new Grouped<>(work);
+        inWork.set(Boolean.TRUE);
+        groupQueue.add(mine);
+        boolean locked = false;
+        try {
+            try {
+                sqliteWriter.lockInterruptibly();
+            } catch (InterruptedException e) {
+                if (groupQueue.remove(mine)) {
+                    Thread.currentThread().interrupt();
+                    throw new UnavailableException("interrupted while waiting for the metadata database");
+                }
+                // A lock holder has taken the work: wait for its outcome, which may be a commit.
+                sqliteWriter.lock();
+                Thread.currentThread().interrupt();
+            }
+            locked = true;
+            if (!mine.done) {
+                runGroup();
+            }
+        } finally {
+            if (locked) {
+                sqliteWriter.unlock();
+            }
+            inWork.remove();
+        }
+        return mine.get();
+    }
+
+    /** Under the writer lock: runs every queued work (up to MAX_GROUP) in one transaction. */
+    private void runGroup() {
+        List<Grouped<?>> group = new ArrayList<>();
+        for (Grouped<?> g; group.size() < MAX_GROUP && (g = groupQueue.poll()) != null; ) {
+            group.add(g);
+        }
+        try {
+            if (runTogether(group)) {
+                groupCommits.incrementAndGet();
+                return;
+            }
+            // A work failed and the group was rolled back: each runs alone, so one bad work
+            // (a mailbox deleted meanwhile, say) fails only its own caller.
+            for (Grouped<?> g : group) {
+                if (g.done) {
+                    continue;
+                }
+                try {
+                    Handle handle = openHandle();
+                    try {
+                        runAlone(handle, g);
+                    } finally {
+                        closeQuietly(handle);
+                    }
+                } catch (RuntimeException e) {
+                    g.fail(e);
+                }
+            }
+        } finally {
+            for (Grouped<?> g : group) {
+                if (!g.done) {
+                    g.fail(new UnavailableException("metadata database unavailable"));
+                }
+            }
+        }
+    }
+
+    private static <T> void runAloneTyped(SqlMetadataStore store, Handle handle, Grouped<T> g) {
+        g.result = store.run(handle, g.work);
+        g.failure = null;
+        g.done = true;
+    }
+
+    private void runAlone(Handle handle, Grouped<?> g) {
+        runAloneTyped(this, handle, g);
+    }
+
+    /**
+     * Runs the group in one transaction: true when it committed (every work done), false when a
+     * work threw and everything was rolled back. A failed BEGIN or COMMIT fails every work.
+     */
+    private boolean runTogether(List<Grouped<?>> group) {
+        Handle handle;
+        try {
+            handle = openHandle();
+        } catch (RuntimeException e) {
+            group.forEach(g -> g.fail(e));
+            return true;
+        }
+        try {
+            Tx tx = new Tx(handle, clock, backend.dialect);
+            try {
+                begin(handle, "BEGIN IMMEDIATE");
+            } catch (RuntimeException e) {
+                group.forEach(g -> g.fail(e));
+                return true;
+            }
+            boolean committed = false;
+            try {
+                SqlRepositories repositories = new SqlRepositories(tx);
+                for (Grouped<?> g : group) {
+                    try {
+                        g.runIn(repositories);
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                }
+                tx.end();
+                try {
+                    commit(handle);
+                } catch (RuntimeException e) {
+                    // Nobody's work is known to be durable: every caller is told it failed.
+                    group.forEach(g -> g.fail(e));
+                    return true;
+                }
+                committed = true;
+                group.forEach(g -> g.done = true);
+                return true;
+            } finally {
+                tx.end();
+                if (!committed) {
+                    rollback(handle);
+                }
+            }
+        } finally {
+            closeQuietly(handle);
+        }
+    }
+
+    /** For tests: how many group transactions have committed. */
+    long groupCommitsForTests() {
+        return groupCommits.get();
+    }
+
+    /** For tests: how many works wait for a group commit. */
+    int queuedForTests() {
+        return groupQueue.size();
+    }
+
+    private <T> T run(Handle handle, Work<T> work, String sqliteBegin) {
         Tx tx = new Tx(handle, clock, backend.dialect);
-        begin(handle);
+        begin(handle, sqliteBegin);
         boolean committed = false;
         try {
             T result = work.run(new SqlRepositories(tx));
@@ -261,11 +520,11 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
-    private void begin(Handle handle) {
+    private void begin(Handle handle, String sqliteBegin) {
         try {
             if (backend == Backend.SQLITE) {
                 // The connection stays in auto-commit mode; the transaction is ours, explicitly.
-                handle.execute("BEGIN IMMEDIATE");
+                handle.execute(sqliteBegin);
             } else {
                 handle.begin();
             }
@@ -302,7 +561,7 @@ public final class SqlMetadataStore implements MetadataStore {
 
     private void evict(Handle handle) {
         try {
-            dataSource.evictConnection(handle.getConnection());
+            (readHandles.get() == handle ? readers : dataSource).evictConnection(handle.getConnection());
         } catch (RuntimeException e) {
             LOG.warn("event=store.evict.failed backend={} type={}", backend.label, e.getClass().getSimpleName());
         }
@@ -326,6 +585,9 @@ public final class SqlMetadataStore implements MetadataStore {
     public void close() {
         if (!closed) {
             closed = true;
+            if (readers != null) {
+                readers.close();
+            }
             dataSource.close();
             LOG.info("event=store.closed backend={}", backend.label);
         }

@@ -90,6 +90,142 @@ class SqliteMetadataStoreTest implements MetadataStoreContract, IdentityStoreCon
     }
 
     @Test
+    void aReadTransactionDoesNotWaitForAWriterAndSeesOnlyCommittedData() throws Exception {
+        Scope server = MetadataStoreContract.server();
+        Tenant before = store.inTransaction(r -> r.tenants().create(server, MetadataStoreContract.unique("before")));
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        String pendingName = MetadataStoreContract.unique("pending");
+        try (ExecutorService pool = Executors.newFixedThreadPool(1)) {
+            Future<Tenant> writer = pool.submit(() -> store.inTransaction(r -> {
+                Tenant t = r.tenants().create(server, pendingName);
+                writing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return t;
+            }));
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            // The writer holds SQLite's write lock and the store's writer lock: a read still goes on.
+            long start = System.nanoTime();
+            Optional<Tenant> seen = store.inReadTransaction(r -> r.tenants().byId(server, before.id()));
+            Optional<Tenant> notYet = store.inReadTransaction(r -> r.tenants().byName(server, pendingName));
+            assertThat(seen).contains(before);
+            assertThat(notYet).isEmpty();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+            release.countDown();
+            Tenant pending = writer.get(10, TimeUnit.SECONDS);
+            Optional<Tenant> now = store.inReadTransaction(r -> r.tenants().byName(server, pendingName));
+            assertThat(now).contains(pending);
+        }
+    }
+
+    @Test
+    void waitingWritesAreCommittedTogetherAndEachCallerSeesItsOwnResult() throws Exception {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        int callers = 8;
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(callers + 1)) {
+            // A writer holds the lock while the others queue their works.
+            Future<?> blocker = pool.submit(() -> store.inTransaction(r -> {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            long before = store.groupCommitsForTests();
+            List<Future<StoredMessage>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                futures.add(pool.submit(() -> store.inGroupedTransaction(r -> r.messages().append(server, inbox.id(),
+                        message()))));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.queuedForTests() < callers && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(store.queuedForTests()).isEqualTo(callers);
+            release.countDown();
+            blocker.get(10, TimeUnit.SECONDS);
+            Set<Long> uids = new HashSet<>();
+            for (Future<StoredMessage> f : futures) {
+                StoredMessage m = f.get(10, TimeUnit.SECONDS);
+                uids.add(m.uid());
+                Optional<StoredMessage> stored = store.inReadTransaction(r -> r.messages().byId(server, m.id()));
+                assertThat(stored).isPresent();
+            }
+            assertThat(uids).hasSize(callers);
+            // All eight went in one transaction, one commit.
+            assertThat(store.groupCommitsForTests() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailingWorkInAGroupFailsOnlyItsOwnCaller() throws Exception {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(5)) {
+            Future<?> blocker = pool.submit(() -> store.inTransaction(r -> {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            List<Future<StoredMessage>> good = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                good.add(pool.submit(() -> store.inGroupedTransaction(r -> r.messages().append(server, inbox.id(),
+                        message()))));
+            }
+            Future<StoredMessage> bad = pool.submit(() -> store.inGroupedTransaction(r -> {
+                r.messages().append(server, inbox.id(), message());
+                throw new IllegalStateException("this one fails");
+            }));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.queuedForTests() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            release.countDown();
+            blocker.get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+            for (Future<StoredMessage> f : good) {
+                StoredMessage m = f.get(10, TimeUnit.SECONDS);
+                Optional<StoredMessage> stored = store.inReadTransaction(r -> r.messages().byId(server, m.id()));
+                assertThat(stored).isPresent();
+            }
+            List<StoredMessage> all = store.inTransaction(r -> r.messages().list(server, inbox.id()));
+            assertThat(all).hasSize(3);
+        }
+    }
+
+    @Test
+    void aWriteInsideAReadTransactionFailsAndKeepsNothing() {
+        Scope server = MetadataStoreContract.server();
+        String name = MetadataStoreContract.unique("readonly");
+        assertThatThrownBy(() -> store.inReadTransaction(r -> r.tenants().create(server, name)))
+                .isInstanceOf(RuntimeException.class);
+        Optional<Tenant> kept = store.inTransaction(r -> r.tenants().byName(server, name));
+        assertThat(kept).isEmpty();
+        // The connection went back usable: reads and writes still work.
+        Optional<Tenant> read = store.inReadTransaction(r -> r.tenants().byName(server, name));
+        assertThat(read).isEmpty();
+        Tenant created = store.inTransaction(r -> r.tenants().create(server, name));
+        assertThat(created.name()).isEqualTo(name);
+    }
+
+    @Test
     void theDatabaseFileIsPrivate() throws Exception {
         assertThat(store.backendName()).isEqualTo("sqlite");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");

@@ -4,14 +4,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.postern.crypto.DataKey;
 import org.postern.crypto.StreamingAead;
 
@@ -21,13 +15,8 @@ import org.postern.crypto.StreamingAead;
  * copied, moved or swapped on disk fails to open with an {@link org.postern.model.IntegrityException}.
  */
 public final class EncryptingBlobStore implements BlobStore {
-    private static final int PIPE_BYTES = 256 * 1024;
-
     private final BlobStore inner;
     private final DataKeySource keys;
-    // The inner store reads an InputStream while the cipher writes an OutputStream: a pipe joins them,
-    // with one virtual thread per put feeding it.
-    private final ExecutorService pumps = Executors.newVirtualThreadPerTaskExecutor();
 
     public EncryptingBlobStore(BlobStore inner, DataKeySource keys) {
         this.inner = inner;
@@ -40,38 +29,21 @@ public final class EncryptingBlobStore implements BlobStore {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Encrypts what {@code writer} writes straight into the inner store's file, on this thread.
+     * If the writer fails part-way the inner store publishes nothing (a cipher stream closed early
+     * would be a valid, shorter blob, so it must not be kept).
+     */
     @Override
-    public long put(BlobRef ref, InputStream content) throws IOException {
-        PipedInputStream cipherText = new PipedInputStream(PIPE_BYTES);
-        PipedOutputStream pipe = new PipedOutputStream(cipherText);
-        Future<Long> encrypted;
+    public long write(BlobRef ref, Writer writer) throws IOException {
         try (DataKey key = keys.keyFor(ref.tenantId(), ref.ownerId())) {
-            DataKey keyForPump = key;
-            encrypted = pumps.submit(() -> {
-                try (OutputStream out = StreamingAead.encrypt(keyForPump, associatedData(ref), pipe)) {
-                    return content.transferTo(out);
+            return inner.write(ref, sink -> {
+                long n;
+                try (OutputStream out = StreamingAead.encrypt(key, associatedData(ref), sink)) {
+                    n = writer.writeTo(out);
                 }
+                return n;
             });
-            try {
-                inner.put(ref, cipherText);
-            } finally {
-                cipherText.close();
-            }
-            return encrypted.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while storing a blob", e);
-        } catch (ExecutionException e) {
-            // The plaintext side failed (source stream error): the inner store got a truncated
-            // stream, so remove whatever it stored.
-            inner.delete(ref);
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException("blob encryption failed", e.getCause());
         }
     }
 

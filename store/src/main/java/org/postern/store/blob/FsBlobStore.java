@@ -1,5 +1,6 @@
 package org.postern.store.blob;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,9 +102,9 @@ public final class FsBlobStore implements BlobStore {
     }
 
     @Override
-    public long put(BlobRef ref, InputStream content) throws IOException {
+    public long write(BlobRef ref, Writer writer) throws IOException {
         Objects.requireNonNull(ref, "ref");
-        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(writer, "writer");
         Path target = pathOf(ref);
         Path dir = target.getParent();
         ensureDirectory(dir);
@@ -118,7 +119,18 @@ public final class FsBlobStore implements BlobStore {
                     Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     FILE_ATTRIBUTE)) {
                 OutputStream out = Channels.newOutputStream(channel);
-                written = content.transferTo(out);
+                // The writer may close what it is given (a cipher stream closes its sink); the
+                // channel stays open for the fsync.
+                written = writer.writeTo(new FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                });
                 channel.force(true);
             }
             publish(temp, target);
