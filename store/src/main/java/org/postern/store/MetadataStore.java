@@ -19,6 +19,16 @@ public interface MetadataStore extends AutoCloseable {
      */
     <T> T inTransaction(Work<T> work);
 
+    /**
+     * Runs {@code work}, which only reads, in one transaction that sees one consistent, committed
+     * state. A backend may run it beside writers instead of queueing it behind them (SQLite under
+     * WAL: no write lock is taken), and may refuse a write attempted in it.
+     * @throws org.postern.model.UnavailableException when the database fails
+     */
+    default <T> T inReadTransaction(Work<T> work) {
+        return inTransaction(work);
+    }
+
     /** Which backend this is, for logs and the operator ("sqlite", "postgresql"). */
     String backendName();
 

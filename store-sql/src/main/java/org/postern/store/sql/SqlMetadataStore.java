@@ -40,7 +40,10 @@ import org.sqlite.SQLiteDataSource;
  * taking the write lock up front (a deferred transaction that reads and then writes can fail with
  * SQLITE_BUSY and no way to wait); another process holding it is waited for up to the busy
  * timeout. Threads of this process queue on a fair lock before that, so they do not spin in
- * SQLite's busy handler against each other.
+ * SQLite's busy handler against each other. {@link #inReadTransaction} is the exception: it runs
+ * on a separate pool of {@code query_only} connections with a deferred {@code BEGIN}, takes no
+ * lock, and under WAL reads the last committed state beside the writer instead of queueing
+ * behind its fsyncs (a deferred transaction that never writes cannot meet SQLITE_BUSY on upgrade).
  *
  * <p>PostgreSQL runs at READ COMMITTED: every counter (UIDNEXT, HIGHESTMODSEQ, UIDVALIDITY) is
  * advanced by a single {@code UPDATE ... RETURNING}, which locks its row until commit.
@@ -72,15 +75,20 @@ public final class SqlMetadataStore implements MetadataStore {
     private final Backend backend;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    /** SQLite only: the query_only connections of {@link #inReadTransaction}; null on PostgreSQL. */
+    private final HikariDataSource readers;
+    private final Jdbi readerJdbi;
     private final Clock clock;
     private final ReentrantLock sqliteWriter;
     private final ThreadLocal<Boolean> inWork = new ThreadLocal<>();
     private volatile boolean closed;
 
-    private SqlMetadataStore(Backend backend, HikariDataSource dataSource, Clock clock) {
+    private SqlMetadataStore(Backend backend, HikariDataSource dataSource, HikariDataSource readers, Clock clock) {
         this.backend = backend;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.readers = readers;
+        this.readerJdbi = readers == null ? null : Jdbi.create(readers);
         this.clock = clock;
         this.sqliteWriter = backend == Backend.SQLITE ? new ReentrantLock(true) : null;
         LOG.info("event=store.opened backend={}", backend.label);
@@ -121,12 +129,30 @@ public final class SqlMetadataStore implements MetadataStore {
                     throw new UnavailableException("cannot lock the metadata database for migration", e);
                 }
             }
-            return new SqlMetadataStore(Backend.SQLITE, dataSource, Clock.systemUTC());
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
+        HikariConfig readPool = new HikariConfig();
+        readPool.setPoolName("postern-sqlite-read");
+        readPool.setDataSource(sqlite);
+        readPool.setMaximumPoolSize(SQLITE_READERS);
+        readPool.setMinimumIdle(1);
+        readPool.setConnectionTimeout(10_000);
+        // A write attempted through a reader fails (SQLITE_READONLY) instead of racing the writer.
+        readPool.setConnectionInitSql("PRAGMA query_only = 1");
+        HikariDataSource readers;
+        try {
+            readers = startPool(readPool);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new SqlMetadataStore(Backend.SQLITE, dataSource, readers, Clock.systemUTC());
     }
+
+    /** Read-only SQLite connections: enough for both cores and a few waiting on disk. */
+    private static final int SQLITE_READERS = 4;
 
     /**
      * Connects to PostgreSQL at {@code jdbcUrl} ({@code jdbc:postgresql://...}) and brings the schema
@@ -159,7 +185,7 @@ public final class SqlMetadataStore implements MetadataStore {
         HikariDataSource dataSource = startPool(pool);
         try {
             migrate(dataSource, "classpath:db/migration/postgresql");
-            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, Clock.systemUTC());
+            return new SqlMetadataStore(Backend.POSTGRESQL, dataSource, null, Clock.systemUTC());
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -200,9 +226,43 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
+    @Override
+    public <T> T inReadTransaction(Work<T> work) {
+        if (readers == null) {
+            return inTransaction(work);
+        }
+        Objects.requireNonNull(work, "work");
+        if (closed) {
+            throw new UnavailableException("metadata store is closed");
+        }
+        if (inWork.get() != null) {
+            throw new IllegalStateException("inReadTransaction called from inside a unit of work of the same store");
+        }
+        inWork.set(Boolean.TRUE);
+        try {
+            Handle handle;
+            try {
+                handle = readerJdbi.open();
+            } catch (JdbiException e) {
+                throw SqlErrors.translate(e);
+            }
+            try {
+                return run(handle, work, "BEGIN DEFERRED");
+            } finally {
+                closeQuietly(handle);
+            }
+        } finally {
+            inWork.remove();
+        }
+    }
+
     private <T> T run(Handle handle, Work<T> work) {
+        return run(handle, work, "BEGIN IMMEDIATE");
+    }
+
+    private <T> T run(Handle handle, Work<T> work, String sqliteBegin) {
         Tx tx = new Tx(handle, clock, backend.dialect);
-        begin(handle);
+        begin(handle, sqliteBegin);
         boolean committed = false;
         try {
             T result = work.run(new SqlRepositories(tx));
@@ -226,11 +286,11 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
-    private void begin(Handle handle) {
+    private void begin(Handle handle, String sqliteBegin) {
         try {
             if (backend == Backend.SQLITE) {
                 // The connection stays in auto-commit mode; the transaction is ours, explicitly.
-                handle.execute("BEGIN IMMEDIATE");
+                handle.execute(sqliteBegin);
             } else {
                 handle.begin();
             }
@@ -267,7 +327,8 @@ public final class SqlMetadataStore implements MetadataStore {
 
     private void evict(Handle handle) {
         try {
-            dataSource.evictConnection(handle.getConnection());
+            HikariDataSource pool = readers != null && handle.getJdbi() == readerJdbi ? readers : dataSource;
+            pool.evictConnection(handle.getConnection());
         } catch (RuntimeException e) {
             LOG.warn("event=store.evict.failed backend={} type={}", backend.label, e.getClass().getSimpleName());
         }
@@ -291,6 +352,9 @@ public final class SqlMetadataStore implements MetadataStore {
     public void close() {
         if (!closed) {
             closed = true;
+            if (readers != null) {
+                readers.close();
+            }
             dataSource.close();
             LOG.info("event=store.closed backend={}", backend.label);
         }
