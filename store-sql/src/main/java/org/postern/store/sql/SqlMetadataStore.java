@@ -13,8 +13,11 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -40,7 +43,13 @@ import org.sqlite.SQLiteDataSource;
  * taking the write lock up front (a deferred transaction that reads and then writes can fail with
  * SQLITE_BUSY and no way to wait); another process holding it is waited for up to the busy
  * timeout. Threads of this process queue on a fair lock before that, so they do not spin in
- * SQLite's busy handler against each other. {@link #inReadTransaction} is the exception: it runs
+ * SQLite's busy handler against each other. Writers that queue there meanwhile share one commit
+ * (group commit): the thread that gets the lock runs every unit of work waiting, in the order
+ * they came, each in its own savepoint inside one transaction, then commits once, so one fsync
+ * makes all of them durable. A unit that throws is rolled back to its savepoint and its caller
+ * gets the exception; the others are unaffected. No caller returns before the COMMIT that holds
+ * its work has returned, and if that COMMIT fails every caller in it gets the failure.
+ * {@link #inReadTransaction} is the exception: it runs
  * on a separate pool of {@code query_only} connections with a deferred {@code BEGIN}, takes no
  * lock, and under WAL reads the last committed state beside the writer instead of queueing
  * behind its fsyncs (a deferred transaction that never writes cannot meet SQLITE_BUSY on upgrade).
@@ -81,6 +90,10 @@ public final class SqlMetadataStore implements MetadataStore {
     private final Clock clock;
     private final ReentrantLock sqliteWriter;
     private final ThreadLocal<Boolean> inWork = new ThreadLocal<>();
+    /** SQLite only: units of work waiting for the writer (see group commit above). */
+    private final ConcurrentLinkedQueue<Pending<?>> pending = new ConcurrentLinkedQueue<>();
+    /** Units of work committed together at most. */
+    private static final int MAX_GROUP = 64;
     private volatile boolean closed;
 
     private SqlMetadataStore(Backend backend, HikariDataSource dataSource, HikariDataSource readers, Clock clock) {
@@ -202,27 +215,169 @@ public final class SqlMetadataStore implements MetadataStore {
             // A second connection would wait for the first one's locks, which this thread holds.
             throw new IllegalStateException("inTransaction called from inside a unit of work of the same store");
         }
+        if (sqliteWriter != null) {
+            return inGroup(work);
+        }
         inWork.set(Boolean.TRUE);
-        boolean locked = false;
         try {
-            if (sqliteWriter != null) {
-                sqliteWriter.lockInterruptibly();
-                locked = true;
-            }
             Handle handle = openHandle();
             try {
                 return run(handle, work);
             } finally {
                 closeQuietly(handle);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted while waiting for the metadata database");
         } finally {
-            if (locked) {
+            inWork.remove();
+        }
+    }
+
+    /** One unit of work waiting for the SQLite writer, and what became of it. */
+    private static final class Pending<T> {
+        final Work<T> work;
+        T result;
+        Throwable failure;
+        /** Written and read under the writer lock only. */
+        boolean done;
+
+        Pending(Work<T> work) {
+            this.work = work;
+        }
+
+        T outcome() {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return result;
+        }
+    }
+
+    private <T> T inGroup(Work<T> work) {
+        Pending<T> mine = new Pending<>(work);
+        inWork.set(Boolean.TRUE);
+        try {
+            pending.add(mine);
+            try {
+                sqliteWriter.lockInterruptibly();
+            } catch (InterruptedException e) {
+                if (pending.remove(mine)) {
+                    Thread.currentThread().interrupt();
+                    throw new UnavailableException("interrupted while waiting for the metadata database");
+                }
+                // Another thread has taken it already: wait for its outcome, which may be committed.
+                sqliteWriter.lock();
+                Thread.currentThread().interrupt();
+            }
+            try {
+                while (!mine.done) {
+                    runGroup();
+                }
+            } finally {
                 sqliteWriter.unlock();
             }
+            return mine.outcome();
+        } finally {
             inWork.remove();
+        }
+    }
+
+    /** Under the writer lock: runs the waiting units (up to {@link #MAX_GROUP}) in one transaction. */
+    private void runGroup() {
+        List<Pending<?>> group = new ArrayList<>();
+        for (Pending<?> p; group.size() < MAX_GROUP && (p = pending.poll()) != null; ) {
+            group.add(p);
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        try {
+            runGroup(group);
+        } catch (RuntimeException | Error e) {
+            // Whatever went wrong, no caller may wait for ever, nor count on a commit.
+            fail(group, new UnavailableException("metadata transaction failed"));
+            throw e;
+        }
+    }
+
+    private void runGroup(List<Pending<?>> group) {
+        Handle handle;
+        try {
+            handle = openHandle();
+        } catch (RuntimeException e) {
+            fail(group, e);
+            return;
+        }
+        try {
+            try {
+                begin(handle, "BEGIN IMMEDIATE");
+            } catch (RuntimeException e) {
+                fail(group, e);
+                return;
+            }
+            for (Pending<?> p : group) {
+                if (!runUnit(handle, p)) {
+                    // The transaction's state is unknown: nothing in it may count as committed.
+                    rollback(handle);
+                    fail(group, new UnavailableException("metadata transaction failed"));
+                    return;
+                }
+            }
+            try {
+                commit(handle);
+            } catch (RuntimeException e) {
+                rollback(handle);
+                fail(group, e);
+                return;
+            }
+            for (Pending<?> p : group) {
+                p.done = true;
+            }
+        } finally {
+            closeQuietly(handle);
+        }
+    }
+
+    /**
+     * Runs one unit in its own savepoint: what it wrote is undone if it throws, and the others'
+     * work stays. @return false when the transaction cannot go on
+     */
+    private <T> boolean runUnit(Handle handle, Pending<T> p) {
+        try {
+            handle.execute("SAVEPOINT unit");
+        } catch (RuntimeException e) {
+            return false;
+        }
+        Tx tx = new Tx(handle, clock, backend.dialect);
+        try {
+            p.result = p.work.run(new SqlRepositories(tx));
+            tx.end();
+            handle.execute("RELEASE unit");
+            return true;
+        } catch (RuntimeException | Error e) {
+            tx.end();
+            p.failure = e;
+            p.done = true;
+            try {
+                handle.execute("ROLLBACK TO unit");
+                handle.execute("RELEASE unit");
+                return true;
+            } catch (RuntimeException again) {
+                return false;
+            }
+        }
+    }
+
+    /** Every unit of the group that has no failure of its own gets this one. */
+    private static void fail(List<Pending<?>> group, RuntimeException e) {
+        RuntimeException failure = e instanceof JdbiException j ? SqlErrors.translate(j) : e;
+        for (Pending<?> p : group) {
+            if (!p.done) {
+                p.failure = failure;
+                p.result = null;
+                p.done = true;
+            }
         }
     }
 
