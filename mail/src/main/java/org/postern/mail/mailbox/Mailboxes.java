@@ -89,6 +89,36 @@ public final class Mailboxes {
     }
 
     /**
+     * What changed in a mailbox after {@code modSeq}, with its counters, read in one transaction:
+     * messages added or whose flags changed (live), and the UIDs of those expunged meanwhile (as
+     * long as they are kept; purged ones are not listed). Empty when the mailbox is gone.
+     */
+    public Optional<Changes> changesSince(Caller.User caller, MailboxId id, long modSeq) {
+        Scope scope = scope(caller);
+        return store.inReadTransaction(tx -> tx.mailboxes().byId(scope, id).map(box -> {
+            List<MessageState> live = new ArrayList<>();
+            List<Long> expunged = new ArrayList<>();
+            for (StoredMessage m : tx.messages().changedSince(scope, id, modSeq)) {
+                if (m.deletedAt().isPresent()) {
+                    expunged.add(m.uid());
+                } else {
+                    live.add(message(m));
+                }
+            }
+            return new Changes(state(box), live, expunged);
+        }));
+    }
+
+    /** See {@link #changesSince}: {@code live} by UID ascending. */
+    public record Changes(MailboxState mailbox, List<MessageState> live, List<Long> expungedUids) {
+        public Changes {
+            Objects.requireNonNull(mailbox);
+            live = List.copyOf(live);
+            expungedUids = List.copyOf(expungedUids);
+        }
+    }
+
+    /**
      * Creates a mailbox.
      * @throws ConflictException if the name or the special use is taken
      * @throws InvalidInputException for an empty name, or one with an empty level

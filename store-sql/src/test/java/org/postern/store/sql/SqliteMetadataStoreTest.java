@@ -177,6 +177,28 @@ class SqliteMetadataStoreTest implements MetadataStoreContract, IdentityStoreCon
         assertThat(stored).extracting(StoredMessage::uid).doesNotHaveDuplicates();
     }
 
+    /** What changed after a MODSEQ: new, re-flagged and expunged messages, by UID; nothing before it. */
+    @Test
+    void changesSinceAModSeqAreTheNewTheChangedAndTheExpunged() {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        StoredMessage one = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        StoredMessage two = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        StoredMessage three = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        long seen = three.modSeq();
+        store.inTransaction(r -> r.messages().setFlags(server, one.id(), Set.of("\\Seen")));
+        store.inTransaction(r -> r.messages().markDeleted(server, two.id(), Instant.now()));
+        StoredMessage four = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        List<StoredMessage> changed = store.inReadTransaction(r -> r.messages().changedSince(server, inbox.id(), seen));
+        assertThat(changed).extracting(StoredMessage::uid).containsExactly(one.uid(), two.uid(), four.uid());
+        assertThat(changed.get(0).flags()).containsExactly("\\Seen");
+        assertThat(changed.get(0).deletedAt()).isEmpty();
+        assertThat(changed.get(1).deletedAt()).isPresent();
+        long now = changed.stream().mapToLong(StoredMessage::modSeq).max().orElseThrow();
+        List<StoredMessage> none = store.inReadTransaction(r -> r.messages().changedSince(server, inbox.id(), now));
+        assertThat(none).isEmpty();
+    }
+
     /** Read transactions see what was committed, beside the writer, and cannot write. */
     @Test
     void readTransactionsSeeCommitsAndRefuseWrites() {
