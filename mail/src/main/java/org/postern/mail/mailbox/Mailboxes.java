@@ -50,6 +50,9 @@ public final class Mailboxes {
     private final MessageWriter writer;
     private final MessageReader reader;
     private final Clock clock;
+    /** Up to this many opened summaries are kept (a few hundred bytes each), for at most 60 s. */
+    private static final int SUMMARY_CACHE_ENTRIES = 10_000;
+    private final SummaryCache summaryCache = new SummaryCache(SUMMARY_CACHE_ENTRIES);
 
     public Mailboxes(MetadataStore store, AccessPolicy policy, MessageWriter writer, MessageReader reader, Clock clock) {
         this.store = Objects.requireNonNull(store);
@@ -321,7 +324,7 @@ public final class Mailboxes {
         Map<MessageId, MessageSummary> out = new HashMap<>();
         for (StoredMessage m : rows) {
             try {
-                out.put(m.id(), reader.summary(m));
+                out.put(m.id(), summaryCache.open(m.id(), m.sealedSummary(), () -> reader.summary(m)));
             } catch (IntegrityException e) {
                 // Left out: reading the message itself reports it.
             }
