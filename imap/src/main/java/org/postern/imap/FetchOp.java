@@ -18,7 +18,7 @@ import org.postern.codec.imap.ImapResponse;
 import org.postern.codec.imap.ImapValue;
 import org.postern.mail.mailbox.Mailboxes;
 import org.postern.mail.mailbox.MessageState;
-import org.postern.mail.message.MessageSummary;
+import org.postern.mail.mailbox.EnvelopeFields;
 import org.postern.model.MessageId;
 import org.postern.model.NotFoundException;
 
@@ -60,7 +60,7 @@ final class FetchOp {
         boolean listsModSeq = f.attributes().contains(FetchAttribute.Simple.MODSEQ);
         boolean envelopeOnly = needsContent && f.attributes().stream().filter(FetchOp::needsContent)
                 .allMatch(a -> a == FetchAttribute.Simple.ENVELOPE);
-        Map<MessageId, MessageSummary> summaries = envelopeOnly
+        Map<MessageId, EnvelopeFields> summaries = envelopeOnly
                 ? mailboxes.summaries(caller, sel.mailbox().id(), seqs.stream().map(seq -> sel.at(seq).id()).toList())
                 : Map.of();
         for (int seq : seqs) {

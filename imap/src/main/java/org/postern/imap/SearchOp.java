@@ -18,7 +18,7 @@ import org.postern.codec.imap.SearchKey;
 import org.postern.codec.imap.SequenceSet;
 import org.postern.mail.mailbox.Mailboxes;
 import org.postern.mail.mailbox.MessageState;
-import org.postern.mail.message.MessageSummary;
+import org.postern.mail.mailbox.EnvelopeFields;
 import org.postern.model.MessageId;
 import org.postern.model.NotFoundException;
 
@@ -37,7 +37,7 @@ final class SearchOp {
     private final Mailboxes mailboxes;
     private final Caller.User caller;
     private final Instant now;
-    private Map<MessageId, MessageSummary> summaries;
+    private Map<MessageId, EnvelopeFields> summaries;
 
     SearchOp(SelectedMailbox sel, Mailboxes mailboxes, Caller.User caller, Instant now) {
         this.sel = sel;

@@ -2,7 +2,7 @@ package org.postern.imap;
 
 import java.util.Locale;
 import java.util.Optional;
-import org.postern.mail.message.MessageSummary;
+import org.postern.mail.mailbox.EnvelopeFields;
 
 /**
  * The envelope header fields of a message (Date, Subject, From, Sender, Reply-To, To, Cc, Bcc,
@@ -14,14 +14,14 @@ import org.postern.mail.message.MessageSummary;
  * refused, and the caller reads the message itself.
  */
 final class SummaryHeaders {
-    private final MessageSummary summary;
+    private final EnvelopeFields summary;
 
-    private SummaryHeaders(MessageSummary summary) {
+    private SummaryHeaders(EnvelopeFields summary) {
         this.summary = summary;
     }
 
     /** The headers of {@code summary}, or empty when it cannot stand in for the message (see above). */
-    static Optional<SummaryHeaders> of(MessageSummary summary) {
+    static Optional<SummaryHeaders> of(EnvelopeFields summary) {
         if (summary == null || summary.malformed()) {
             return Optional.empty();
         }

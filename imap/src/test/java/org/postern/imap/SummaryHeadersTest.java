@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.postern.codec.imap.ImapResponse;
 import org.postern.codec.imap.ImapResponseWriter;
 import org.postern.codec.imap.ImapValue;
+import org.postern.mail.mailbox.EnvelopeFields;
 import org.postern.mail.message.MessageSummary;
 import org.postern.mail.message.SummaryParser;
 
@@ -76,7 +77,7 @@ class SummaryHeadersTest {
     }
 
     private static Optional<SummaryHeaders> summaryOf(String raw) throws IOException {
-        return SummaryHeaders.of(parse(raw.getBytes(StandardCharsets.UTF_8)));
+        return SummaryHeaders.of(EnvelopeFields.of(parse(raw.getBytes(StandardCharsets.UTF_8))));
     }
 
     private static MessageSummary parse(byte[] raw) throws IOException {
@@ -85,7 +86,7 @@ class SummaryHeadersTest {
 
     /** @return whether the summary was accepted (and then agreed with the message) */
     private static boolean check(byte[] raw) throws IOException {
-        Optional<SummaryHeaders> headers = SummaryHeaders.of(parse(raw));
+        Optional<SummaryHeaders> headers = SummaryHeaders.of(EnvelopeFields.of(parse(raw)));
         if (headers.isEmpty()) {
             return false;
         }

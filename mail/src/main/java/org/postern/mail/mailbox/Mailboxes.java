@@ -19,7 +19,6 @@ import org.postern.access.AccessPolicy;
 import org.postern.access.Caller;
 import org.postern.access.Scope;
 import org.postern.mail.message.MessageReader;
-import org.postern.mail.message.MessageSummary;
 import org.postern.mail.message.MessageWriter;
 import org.postern.model.ConflictException;
 import org.postern.model.IntegrityException;
@@ -304,7 +303,7 @@ public final class Mailboxes {
      * whose summary does not authenticate, is left out (the caller falls back to the message itself,
      * which is checked on its own).
      */
-    public Map<MessageId, MessageSummary> summaries(Caller.User caller, MailboxId mailbox, Collection<MessageId> ids) {
+    public Map<MessageId, EnvelopeFields> summaries(Caller.User caller, MailboxId mailbox, Collection<MessageId> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
@@ -321,10 +320,10 @@ public final class Mailboxes {
             }
             return found;
         });
-        Map<MessageId, MessageSummary> out = new HashMap<>();
+        Map<MessageId, EnvelopeFields> out = new HashMap<>();
         for (StoredMessage m : rows) {
             try {
-                out.put(m.id(), summaryCache.open(m.id(), m.sealedSummary(), () -> reader.summary(m)));
+                out.put(m.id(), EnvelopeFields.of(summaryCache.open(m.id(), m.sealedSummary(), () -> reader.summary(m))));
             } catch (IntegrityException e) {
                 // Left out: reading the message itself reports it.
             }
