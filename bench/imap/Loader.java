@@ -7,9 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -29,8 +36,15 @@ import java.util.regex.Pattern;
  * does: SELECT INBOX, FETCH the newest 20 envelopes and flags, FETCH one whole body, STORE a flag,
  * SEARCH UNSEEN, SEARCH SUBJECT, APPEND a 4 KiB message, mark it \Deleted, UID EXPUNGE it (so the
  * mailbox stays the same size). Every command is one operation; ops/s counts tagged OK answers in
- * the measured phase. Source addresses rotate over 127.0.0.1-127.0.0.250 (per-address connection
+ * the measured phase. Every client signs in once, before the warm-up starts: a mail client keeps
+ * its session, and the servers' password checks differ by design (Dovecot's bench users have
+ * {PLAIN} passwords, Postern's are Argon2id hashes), so sign-in is timed apart ("login_s"). Source addresses rotate over 127.0.0.1-127.0.0.250 (per-address connection
  * limits). idle: opens and logs in the connections, prints "ready N", then waits for stdin to close.
+ *
+ * With --server-pid P (and --clk-tck, from getconf CLK_TCK), load also reads the CPU time of P and
+ * all its descendants from /proc/PID/stat (utime + stime + cutime + cstime, so processes that exit
+ * during the phase still count through their parent) at the start and end of the measured phase, and
+ * prints it per operation: a figure less sensitive than ops/s to other work on a shared machine.
  */
 public final class Loader {
     private static final Pattern EXISTS = Pattern.compile("^\\* (\\d+) EXISTS");
@@ -47,6 +61,8 @@ public final class Loader {
         int warmup = 5;
         int messages = 200;
         int connections = 1000;
+        long serverPid = 0;
+        int clkTck = 100;
         for (int i = 1; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
@@ -57,12 +73,14 @@ public final class Loader {
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--messages" -> messages = Integer.parseInt(args[i + 1]);
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                case "--server-pid" -> serverPid = Long.parseLong(args[i + 1]);
+                case "--clk-tck" -> clkTck = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         switch (mode) {
             case "prefill" -> prefill(port, users, password, messages);
-            case "load" -> load(port, users, password, clients, seconds, warmup);
+            case "load" -> load(port, users, password, clients, seconds, warmup, serverPid, clkTck);
             case "idle" -> idle(port, users, password, connections);
             default -> throw new IllegalArgumentException("mode is load, prefill or idle");
         }
@@ -197,19 +215,28 @@ public final class Loader {
         System.out.println("prefilled " + users.length + " x " + messages);
     }
 
-    static void load(int port, String[] users, String password, int clients, int seconds, int warmup) throws Exception {
+    static void load(int port, String[] users, String password, int clients, int seconds, int warmup, long serverPid,
+            int clkTck) throws Exception {
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean stop = new AtomicBoolean(false);
         AtomicLong ops = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
+        CountDownLatch signedIn = new CountDownLatch(clients);
+        long loginStart = System.nanoTime();
         for (int i = 0; i < clients; i++) {
             int n = i;
             threads.add(Thread.ofPlatform().start(() -> {
                 String user = users[n % users.length];
                 Random random = new Random(n * 31L + 7);
+                boolean counted = false;
                 try (Conn c = new Conn(port, n)) {
-                    c.login(user, password);
+                    try {
+                        c.login(user, password);
+                    } finally {
+                        signedIn.countDown();
+                        counted = true;
+                    }
                     int round = 0;
                     while (!stop.get()) {
                         round++;
@@ -222,22 +249,74 @@ public final class Loader {
                 } catch (IOException e) {
                     errors.incrementAndGet();
                     System.err.println("client " + n + ": " + e.getMessage());
+                } finally {
+                    if (!counted) {
+                        signedIn.countDown(); // failed before signing in: the others are not held back
+                    }
                 }
             }));
         }
+        signedIn.await();
+        double loginSeconds = (System.nanoTime() - loginStart) / 1e9;
         Thread.sleep(warmup * 1000L);
+        long cpuStart = serverPid > 0 ? cpuTicks(serverPid) : 0;
         measuring.set(true);
         long start = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         measuring.set(false);
         long elapsed = System.nanoTime() - start;
+        long cpuTicks = serverPid > 0 ? cpuTicks(serverPid) - cpuStart : 0;
         stop.set(true);
         for (Thread t : threads) {
             t.join();
         }
         double perSecond = ops.get() / (elapsed / 1e9);
-        System.out.printf("clients=%d ops=%d seconds=%.1f ops_per_s=%.0f client_errors=%d%n", clients, ops.get(),
-                elapsed / 1e9, perSecond, errors.get());
+        double cpuSeconds = cpuTicks / (double) clkTck;
+        System.out.printf("clients=%d login_s=%.1f ops=%d seconds=%.1f ops_per_s=%.0f client_errors=%d server_cpu_s=%.1f"
+                + " server_cpu_ms_per_op=%.2f%n", clients, loginSeconds, ops.get(), elapsed / 1e9, perSecond, errors.get(),
+                cpuSeconds, ops.get() == 0 ? 0.0 : cpuSeconds * 1000 / ops.get());
+    }
+
+    /** CPU clock ticks used so far by a process and its descendants (0 for those that vanish meanwhile). */
+    static long cpuTicks(long root) throws IOException {
+        Map<Long, Long> parent = new HashMap<>();
+        Map<Long, Long> ticks = new HashMap<>();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                String name = dir.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String stat;
+                try {
+                    stat = Files.readString(dir.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                // after the command name in parentheses: state ppid ... utime(14) stime(15) cutime(16) cstime(17)
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long pid = Long.parseLong(name);
+                parent.put(pid, Long.parseLong(f[1]));
+                ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]));
+            }
+        }
+        Set<Long> tree = new HashSet<>();
+        tree.add(root);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (var e : parent.entrySet()) {
+                if (!tree.contains(e.getKey()) && tree.contains(e.getValue())) {
+                    tree.add(e.getKey());
+                    grew = true;
+                }
+            }
+        }
+        long sum = 0;
+        for (long pid : tree) {
+            sum += ticks.getOrDefault(pid, 0L);
+        }
+        return sum;
     }
 
     /** One round of a mail client's work; returns the number of commands answered OK. */

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,11 +18,16 @@ import org.postern.codec.imap.ImapResponse;
 import org.postern.codec.imap.ImapValue;
 import org.postern.mail.mailbox.Mailboxes;
 import org.postern.mail.mailbox.MessageState;
+import org.postern.mail.mailbox.EnvelopeFields;
+import org.postern.model.MessageId;
 import org.postern.model.NotFoundException;
 
 /**
  * {@code [UID] FETCH}: index data from the view, content from the decrypted message (read once per
- * message, only when an item needs it; the whole message alone is streamed, never held). A body section fetched without PEEK sets {@code \Seen}
+ * message, only when an item needs it; the whole message alone is streamed, never held). ENVELOPE,
+ * when it is the only content item (what mail clients list mailboxes with), comes from the
+ * messages' sealed summaries, decrypted in one read for the whole command ({@link SummaryHeaders}),
+ * unless a summary cannot stand in for its message. A body section fetched without PEEK sets {@code \Seen}
  * in a read-write mailbox, and the response then carries the new FLAGS.
  */
 final class FetchOp {
@@ -52,13 +58,19 @@ final class FetchOp {
         boolean listsFlags = f.attributes().contains(FetchAttribute.Simple.FLAGS);
         boolean listsUid = f.attributes().contains(FetchAttribute.Simple.UID);
         boolean listsModSeq = f.attributes().contains(FetchAttribute.Simple.MODSEQ);
+        boolean envelopeOnly = needsContent && f.attributes().stream().filter(FetchOp::needsContent)
+                .allMatch(a -> a == FetchAttribute.Simple.ENVELOPE);
+        Map<MessageId, EnvelopeFields> summaries = envelopeOnly
+                ? mailboxes.summaries(caller, sel.mailbox().id(), seqs.stream().map(seq -> sel.at(seq).id()).toList())
+                : Map.of();
         for (int seq : seqs) {
             MessageState m = sel.at(seq);
             if (f.changedSince().isPresent() && m.modSeq() <= f.changedSince().getAsLong()) {
                 continue;
             }
             MessageParts parts = null;
-            if (needsContent) {
+            Optional<SummaryHeaders> headers = envelopeOnly ? SummaryHeaders.of(summaries.get(m.id())) : Optional.empty();
+            if (needsContent && headers.isEmpty()) {
                 try (InputStream in = mailboxes.openRaw(caller, m.id())) {
                     parts = MessageParts.parse(in.readAllBytes());
                 } catch (NotFoundException e) {
@@ -99,6 +111,8 @@ final class FetchOp {
                         InputStream raw = mailboxes.openRaw(caller, m.id());
                         open.add(raw);
                         pairs.add(new ImapValue.Literal(m.size(), raw, false));
+                    } else if (a == FetchAttribute.Simple.ENVELOPE && headers.isPresent()) {
+                        pairs.add(headers.get().envelope());
                     } else {
                         pairs.add(value(a, m, parts));
                     }

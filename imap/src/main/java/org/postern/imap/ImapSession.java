@@ -1,6 +1,5 @@
 package org.postern.imap;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -131,7 +130,7 @@ final class ImapSession {
         ImapLimits limits = user == null ? ImapLimits.preAuthentication() : ctx.settings().limits();
         input = new ImapInput(s.getInputStream(), limits);
         reader = new ImapCommandReader(input, limits);
-        OutputStream out = new BufferedOutputStream(s.getOutputStream(), 16 << 10);
+        OutputStream out = new ReleasingOutputStream(s.getOutputStream(), 16 << 10);
         writer = new ImapResponseWriter(out);
     }
 

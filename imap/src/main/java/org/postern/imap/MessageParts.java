@@ -349,12 +349,18 @@ final class MessageParts {
     }
 
     private ImapValue envelope(Entity m) {
-        ImapValue from = addresses(header(m, "From"));
-        ImapValue sender = header(m, "Sender") == null ? from : addresses(header(m, "Sender"));
-        ImapValue replyTo = header(m, "Reply-To") == null ? from : addresses(header(m, "Reply-To"));
-        return ImapValue.list(nstring(header(m, "Date")), nstring(header(m, "Subject")), from, sender, replyTo,
-                addresses(header(m, "To")), addresses(header(m, "Cc")), addresses(header(m, "Bcc")),
-                nstring(header(m, "In-Reply-To")), nstring(header(m, "Message-ID")));
+        return envelope(name -> header(m, name));
+    }
+
+    /** ENVELOPE from the unfolded value of the first field of each name (null when absent). */
+    static ImapValue envelope(java.util.function.UnaryOperator<String> header) {
+        ImapValue from = addresses(header.apply("From"));
+        String sender = header.apply("Sender");
+        String replyTo = header.apply("Reply-To");
+        return ImapValue.list(nstring(header.apply("Date")), nstring(header.apply("Subject")), from,
+                sender == null ? from : addresses(sender), replyTo == null ? from : addresses(replyTo),
+                addresses(header.apply("To")), addresses(header.apply("Cc")), addresses(header.apply("Bcc")),
+                nstring(header.apply("In-Reply-To")), nstring(header.apply("Message-ID")));
     }
 
     private static ImapValue nstring(String value) {

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.field.DateTimeField;
@@ -16,19 +18,26 @@ import org.postern.codec.imap.SearchKey;
 import org.postern.codec.imap.SequenceSet;
 import org.postern.mail.mailbox.Mailboxes;
 import org.postern.mail.mailbox.MessageState;
+import org.postern.mail.mailbox.EnvelopeFields;
+import org.postern.model.MessageId;
 import org.postern.model.NotFoundException;
 
 /**
  * Evaluates a {@link SearchKey} against one message: index keys (sequence numbers, UIDs, flags,
- * dates, sizes, MODSEQ) from the view, header and text keys from the decrypted message, read only
- * when a key needs it. Matching is a case-insensitive substring test (linear; no patterns), on the
- * raw and the RFC 2047-decoded header value; body text is matched as stored (not transfer-decoded).
+ * dates, sizes, MODSEQ) from the view; keys on the envelope fields (FROM, TO, CC, BCC, SUBJECT,
+ * SENTBEFORE/ON/SINCE, HEADER of one of those fields) from the message's sealed summary, decrypted
+ * for the whole view in one read the first time a key needs it ({@link SummaryHeaders}); other
+ * header and text keys from the decrypted message, read only when a key needs it, as is a message
+ * whose summary cannot stand in for it. Matching is a case-insensitive substring test (linear; no
+ * patterns), on the raw and the RFC 2047-decoded header value; body text is matched as stored (not
+ * transfer-decoded). An envelope field is matched in its first occurrence (RFC 5322 allows one).
  */
 final class SearchOp {
     private final SelectedMailbox sel;
     private final Mailboxes mailboxes;
     private final Caller.User caller;
     private final Instant now;
+    private Map<MessageId, EnvelopeFields> summaries;
 
     SearchOp(SelectedMailbox sel, Mailboxes mailboxes, Caller.User caller, Instant now) {
         this.sel = sel;
@@ -52,6 +61,7 @@ final class SearchOp {
         final MessageState m;
         MessageParts parts;
         boolean gone;
+        Optional<SummaryHeaders> headers;
 
         Candidate(int seq, MessageState m) {
             this.seq = seq;
@@ -67,6 +77,18 @@ final class SearchOp {
                 }
             }
             return parts;
+        }
+
+        /** The envelope fields from the summary, or empty when the message itself must be read. */
+        Optional<SummaryHeaders> headers() {
+            if (headers == null) {
+                if (summaries == null) {
+                    summaries = mailboxes.summaries(caller, sel.mailbox().id(),
+                            sel.messages().stream().map(MessageState::id).toList());
+                }
+                headers = SummaryHeaders.of(summaries.get(m.id()));
+            }
+            return headers;
         }
     }
 
@@ -105,6 +127,9 @@ final class SearchOp {
             case SearchKey.Size s -> s.larger() ? c.m.size() > s.octets() : c.m.size() < s.octets();
             case SearchKey.Text t -> text(t, c);
             case SearchKey.Header h -> {
+                if (SummaryHeaders.covers(h.field()) && c.headers().isPresent()) {
+                    yield headerContains(c.headers().get().get(h.field()), h.value());
+                }
                 MessageParts p = c.parts();
                 yield p != null && headerContains(p, h.field(), h.value());
             }
@@ -129,8 +154,13 @@ final class SearchOp {
     }
 
     private LocalDate sentDate(Candidate c) throws IOException {
-        MessageParts p = c.parts();
-        String value = p == null ? null : p.header(p.root(), "Date");
+        String value;
+        if (c.headers().isPresent()) {
+            value = c.headers().get().get("Date");
+        } else {
+            MessageParts p = c.parts();
+            value = p == null ? null : p.header(p.root(), "Date");
+        }
         if (value == null) {
             return null;
         }
@@ -143,6 +173,17 @@ final class SearchOp {
     }
 
     private boolean text(SearchKey.Text t, Candidate c) throws IOException {
+        String field = switch (t.field()) {
+            case FROM -> "From";
+            case TO -> "To";
+            case CC -> "Cc";
+            case BCC -> "Bcc";
+            case SUBJECT -> "Subject";
+            case BODY, TEXT -> null;
+        };
+        if (field != null && c.headers().isPresent()) {
+            return headerContains(c.headers().get().get(field), t.value());
+        }
         MessageParts p = c.parts();
         if (p == null) {
             return false;
@@ -173,6 +214,15 @@ final class SearchOp {
             }
         }
         return false;
+    }
+
+    /** The summary's value of a field (null: the message has none) holds the needle, raw or decoded. */
+    private static boolean headerContains(String raw, String needle) {
+        if (raw == null) {
+            return false;
+        }
+        return needle.isEmpty() || contains(raw, needle)
+                || contains(DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT), needle);
     }
 
     /** An entity holding just one field, so {@link MessageParts#header} reads that occurrence. */

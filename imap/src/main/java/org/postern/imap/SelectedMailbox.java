@@ -259,11 +259,58 @@ final class SelectedMailbox {
         return now.isEmpty() || now.get().uidNext() != knownUidNext || now.get().highestModSeq() != knownModSeq;
     }
 
+    /**
+     * The incremental form of {@link #refresh}, with the same answers in the same order: expunges
+     * (where allowed; otherwise the message stays, and the next refresh reads the whole mailbox
+     * again), then new flags, then EXISTS for new messages.
+     */
+    private void apply(Mailboxes.Changes changes, boolean allowExpunge, List<ImapResponse> out) {
+        boolean keptGhosts = false;
+        if (allowExpunge) {
+            out.addAll(expunged(changes.expungedUids()));
+        } else {
+            keptGhosts = changes.expungedUids().stream().anyMatch(uid -> seqOf(uid) > 0);
+        }
+        long last = lastUid();
+        int before = messages.size();
+        for (MessageState now : changes.live()) {
+            int seq = seqOf(now.uid());
+            if (seq == 0) {
+                continue;
+            }
+            MessageState mine = messages.get(seq - 1);
+            if (now.modSeq() != mine.modSeq()) {
+                messages.set(seq - 1, now);
+                if (!now.flags().equals(mine.flags())) {
+                    out.add(ImapResponse.fetch(seq, flagData(now, true)));
+                }
+            }
+        }
+        for (MessageState now : changes.live()) {
+            if (now.uid() > last) {
+                messages.add(now);
+            }
+        }
+        if (messages.size() != before) {
+            out.add(ImapResponse.exists(messages.size()));
+        }
+        knownUidNext = changes.mailbox().uidNext();
+        knownModSeq = keptGhosts ? -1 : changes.mailbox().highestModSeq();
+    }
+
     /** Brings the view up to date and returns the untagged responses that tell the client. */
     List<ImapResponse> refresh(Mailboxes mailboxes, Caller.User caller, boolean allowExpunge) {
         List<ImapResponse> out = new ArrayList<>();
         if (!changed(mailboxes, caller)) {
             return out;
+        }
+        if (knownModSeq >= 0) {
+            // Only what changed since the view was last complete, not the whole mailbox again.
+            Optional<Mailboxes.Changes> changes = mailboxes.changesSince(caller, mailbox.id(), knownModSeq);
+            if (changes.isPresent()) {
+                apply(changes.get(), allowExpunge, out);
+                return out;
+            }
         }
         Optional<Snapshot> snapshot = mailboxes.snapshot(caller, mailbox.id());
         if (snapshot.isEmpty()) {

@@ -24,6 +24,12 @@ public interface MessageRepository {
     /** Live (not soft-deleted) messages of a mailbox, by UID ascending. */
     List<StoredMessage> list(Scope scope, MailboxId mailbox);
 
+    /**
+     * Messages of a mailbox, live or soft-deleted (expunged, not yet purged), whose MODSEQ is
+     * above {@code modSeq}, by UID ascending: what changed since a client last looked.
+     */
+    List<StoredMessage> changedSince(Scope scope, MailboxId mailbox, long modSeq);
+
     /** Live messages as {@code page} asks (keyset order by internal date and id); empty when nothing is in scope. */
     List<StoredMessage> page(Scope scope, MessagePage page);
 

@@ -32,7 +32,6 @@ public final class ImapResponseWriter {
 
     private final OutputStream out;
     private boolean utf8;
-    private final byte[] copyBuffer = new byte[8192];
 
     public ImapResponseWriter(OutputStream out) {
         this.out = Objects.requireNonNull(out);
@@ -160,6 +159,8 @@ public final class ImapResponseWriter {
         out.write(CRLF);
         InputStream in = l.content();
         long remaining = l.size();
+        // Per literal, not per connection: an idle connection holds no copy buffer.
+        byte[] copyBuffer = new byte[(int) Math.min(8192, Math.max(1, remaining))];
         while (remaining > 0) {
             int n = in.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, remaining));
             if (n < 0) {

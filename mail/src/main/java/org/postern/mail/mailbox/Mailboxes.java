@@ -7,7 +7,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +21,7 @@ import org.postern.access.Scope;
 import org.postern.mail.message.MessageReader;
 import org.postern.mail.message.MessageWriter;
 import org.postern.model.ConflictException;
+import org.postern.model.IntegrityException;
 import org.postern.model.InvalidInputException;
 import org.postern.model.MailboxId;
 import org.postern.model.MessageId;
@@ -45,6 +49,9 @@ public final class Mailboxes {
     private final MessageWriter writer;
     private final MessageReader reader;
     private final Clock clock;
+    /** Up to this many opened summaries are kept (a few hundred bytes each), for at most 60 s. */
+    private static final int SUMMARY_CACHE_ENTRIES = 10_000;
+    private final SummaryCache summaryCache = new SummaryCache(SUMMARY_CACHE_ENTRIES);
 
     public Mailboxes(MetadataStore store, AccessPolicy policy, MessageWriter writer, MessageReader reader, Clock clock) {
         this.store = Objects.requireNonNull(store);
@@ -61,26 +68,56 @@ public final class Mailboxes {
     /** Every mailbox of the caller, by name. */
     public List<MailboxState> list(Caller.User caller) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> tx.mailboxes().list(scope, caller.userId())).stream()
+        return store.inReadTransaction(tx -> tx.mailboxes().list(scope, caller.userId())).stream()
                 .map(Mailboxes::state).toList();
     }
 
     public Optional<MailboxState> find(Caller.User caller, String name) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> tx.mailboxes().byName(scope, caller.userId(), name)).map(Mailboxes::state);
+        return store.inReadTransaction(tx -> tx.mailboxes().byName(scope, caller.userId(), name)).map(Mailboxes::state);
     }
 
     /** The mailbox's counters: one indexed lookup, cheap enough to poll (IDLE). */
     public Optional<MailboxState> state(Caller.User caller, MailboxId id) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> tx.mailboxes().byId(scope, id)).map(Mailboxes::state);
+        return store.inReadTransaction(tx -> tx.mailboxes().byId(scope, id)).map(Mailboxes::state);
     }
 
     /** The mailbox and its live messages, consistent with each other. */
     public Optional<Snapshot> snapshot(Caller.User caller, MailboxId id) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> tx.mailboxes().byId(scope, id).map(box -> new Snapshot(state(box),
+        return store.inReadTransaction(tx -> tx.mailboxes().byId(scope, id).map(box -> new Snapshot(state(box),
                 tx.messages().list(scope, id).stream().map(Mailboxes::message).toList())));
+    }
+
+    /**
+     * What changed in a mailbox after {@code modSeq}, with its counters, read in one transaction:
+     * messages added or whose flags changed (live), and the UIDs of those expunged meanwhile (as
+     * long as they are kept; purged ones are not listed). Empty when the mailbox is gone.
+     */
+    public Optional<Changes> changesSince(Caller.User caller, MailboxId id, long modSeq) {
+        Scope scope = scope(caller);
+        return store.inReadTransaction(tx -> tx.mailboxes().byId(scope, id).map(box -> {
+            List<MessageState> live = new ArrayList<>();
+            List<Long> expunged = new ArrayList<>();
+            for (StoredMessage m : tx.messages().changedSince(scope, id, modSeq)) {
+                if (m.deletedAt().isPresent()) {
+                    expunged.add(m.uid());
+                } else {
+                    live.add(message(m));
+                }
+            }
+            return new Changes(state(box), live, expunged);
+        }));
+    }
+
+    /** See {@link #changesSince}: {@code live} by UID ascending. */
+    public record Changes(MailboxState mailbox, List<MessageState> live, List<Long> expungedUids) {
+        public Changes {
+            Objects.requireNonNull(mailbox);
+            live = List.copyOf(live);
+            expungedUids = List.copyOf(expungedUids);
+        }
     }
 
     /**
@@ -165,7 +202,7 @@ public final class Mailboxes {
     /** Replaces a message's flags, giving it a new MODSEQ. @return the new state, empty if it is gone */
     public Optional<MessageState> setFlags(Caller.User caller, MessageId id, Set<String> flags) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> tx.messages().setFlags(scope, id, flags)).map(Mailboxes::message);
+        return store.inGroupedTransaction(tx -> tx.messages().setFlags(scope, id, flags)).map(Mailboxes::message);
     }
 
     /**
@@ -181,7 +218,9 @@ public final class Mailboxes {
             long unchangedSince) {
         Scope scope = scope(caller);
         for (int attempt = 0; attempt < MAX_FLAG_ATTEMPTS; attempt++) {
-            Optional<Optional<FlagUpdate>> done = store.inTransaction(tx -> {
+            // Grouped: flag changes of many sessions share one commit (the work only reads and
+            // writes rows, so running it again after a rolled-back group is harmless).
+            Optional<Optional<FlagUpdate>> done = store.inGroupedTransaction(tx -> {
                 Optional<StoredMessage> current = tx.messages().byId(scope, id).filter(m -> m.deletedAt().isEmpty());
                 if (current.isEmpty()) {
                     return Optional.of(Optional.<FlagUpdate>empty());
@@ -223,14 +262,14 @@ public final class Mailboxes {
      */
     public List<Expunged> expunged(Caller.User caller, MailboxId id) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> tx.messages().expunged(scope, id)).stream()
+        return store.inReadTransaction(tx -> tx.messages().expunged(scope, id)).stream()
                 .map(e -> new Expunged(e.uid(), e.modSeq())).toList();
     }
 
     /** The caller's storage use: the total size in bytes of their live messages in all mailboxes. */
     public long usedBytes(Caller.User caller) {
         Scope scope = scope(caller);
-        return store.inTransaction(tx -> tx.messages().liveBytes(scope, caller.userId()));
+        return store.inReadTransaction(tx -> tx.messages().liveBytes(scope, caller.userId()));
     }
 
     /** An expunged message's UID and the MODSEQ of its expunge. */
@@ -240,7 +279,7 @@ public final class Mailboxes {
     public int expunge(Caller.User caller, Collection<MessageId> ids) {
         Scope scope = scope(caller);
         Instant now = clock.instant();
-        return store.inTransaction(tx -> {
+        return store.inGroupedTransaction(tx -> {
             int n = 0;
             for (MessageId id : ids) {
                 if (tx.messages().markDeleted(scope, id, now)) {
@@ -254,10 +293,48 @@ public final class Mailboxes {
     /** The decrypted raw message. @throws NotFoundException when it is not the caller's */
     public InputStream openRaw(Caller.User caller, MessageId id) throws IOException {
         Scope scope = scope(caller);
-        StoredMessage row = store.inTransaction(tx -> tx.messages().byId(scope, id))
+        StoredMessage row = store.inReadTransaction(tx -> tx.messages().byId(scope, id))
                 .orElseThrow(() -> new NotFoundException("no such message"));
         return reader.openRaw(row);
     }
+
+    /**
+     * The content summaries (envelope headers as stored, MIME outline) of some of the caller's
+     * messages in one mailbox, decrypted, by id: what ENVELOPE and header searches need, without
+     * reading and decrypting each whole message. One read transaction; a message that is gone, or
+     * whose summary does not authenticate, is left out (the caller falls back to the message itself,
+     * which is checked on its own).
+     */
+    public Map<MessageId, EnvelopeFields> summaries(Caller.User caller, MailboxId mailbox, Collection<MessageId> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Scope scope = scope(caller);
+        List<StoredMessage> rows = store.inReadTransaction(tx -> {
+            if (ids.size() > SUMMARY_LOOKUPS) {
+                // Many: one pass over the mailbox's rows beats a lookup each.
+                Set<MessageId> wanted = new HashSet<>(ids);
+                return tx.messages().list(scope, mailbox).stream().filter(m -> wanted.contains(m.id())).toList();
+            }
+            List<StoredMessage> found = new ArrayList<>();
+            for (MessageId id : ids) {
+                tx.messages().byId(scope, id).filter(m -> m.mailboxId().equals(mailbox)).ifPresent(found::add);
+            }
+            return found;
+        });
+        Map<MessageId, EnvelopeFields> out = new HashMap<>();
+        for (StoredMessage m : rows) {
+            try {
+                out.put(m.id(), EnvelopeFields.of(summaryCache.open(m.id(), m.sealedSummary(), () -> reader.summary(m))));
+            } catch (IntegrityException e) {
+                // Left out: reading the message itself reports it.
+            }
+        }
+        return out;
+    }
+
+    /** Up to this many messages, {@link #summaries} looks each up; beyond, it reads the mailbox's rows. */
+    private static final int SUMMARY_LOOKUPS = 64;
 
     /**
      * Stores a message in a mailbox, durably (blob fsynced, row committed) before it returns.

@@ -108,6 +108,11 @@ public final class SummaryParser {
         @Override
         public void field(Field field) {
             String name = field.getNameLowerCase();
+            if (inTopHeader && !plainName(field)) {
+                // mime4j reads a name with spaces or control characters its own way; other readers
+                // of the raw message (IMAP) may not, so the summary does not claim to be exact.
+                truncated = true;
+            }
             if (inTopHeader && ENVELOPE_HEADERS.contains(name) && !topHeaders.containsKey(name)) {
                 topHeaders.put(name, clip(unfold(field.getBody())));
             }
@@ -131,6 +136,24 @@ public final class SummaryParser {
                     truncated = true;
                 }
             }
+        }
+
+        /** Whether the raw field name is RFC 5322 ftext: printable US-ASCII, no space, up to the colon. */
+        private static boolean plainName(Field field) {
+            org.apache.james.mime4j.util.ByteSequence raw = field.getRaw();
+            if (raw == null) {
+                return true;
+            }
+            for (int i = 0; i < raw.length(); i++) {
+                int b = raw.byteAt(i) & 0xff;
+                if (b == ':') {
+                    return i > 0;
+                }
+                if (b < 33 || b > 126) {
+                    return false;
+                }
+            }
+            return false;
         }
 
         @Override

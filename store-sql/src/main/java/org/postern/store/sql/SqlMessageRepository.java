@@ -107,6 +107,19 @@ final class SqlMessageRepository extends SqlRepository implements MessageReposit
     }
 
     @Override
+    public List<StoredMessage> changedSince(Scope scope, MailboxId mailbox, long modSeq) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));
+        return sql(scope, h -> h.createQuery("SELECT " + COLUMNS + " FROM messages WHERE mailbox_id = :mailbox"
+                        + " AND modseq > :modseq" + f.sql() + " ORDER BY uid")
+                .bind("mailbox", mailbox.value().toString())
+                .bind("modseq", modSeq)
+                .bindMap(f.params())
+                .map((rs, ctx) -> map(rs))
+                .list());
+    }
+
+    @Override
     public List<StoredMessage> page(Scope scope, MessagePage page) {
         Objects.requireNonNull(page, "page");
         ScopeFilter f = ScopeFilter.owned(Objects.requireNonNull(scope, "scope"));

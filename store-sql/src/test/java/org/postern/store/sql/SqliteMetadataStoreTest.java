@@ -269,6 +269,87 @@ class SqliteMetadataStoreTest implements MetadataStoreContract, IdentityStoreCon
         }
     }
 
+    /**
+     * Concurrent writers keep their own outcomes: one that throws after writing loses its write and
+     * gets its exception, and every other write is committed and returned.
+     */
+    @Test
+    void writersCommittedTogetherKeepTheirOwnOutcomes() throws Exception {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        int writers = 24;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<StoredMessage>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+            for (int i = 0; i < writers; i++) {
+                boolean fails = i % 4 == 3;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return store.inTransaction(r -> {
+                        StoredMessage m = r.messages().append(server, inbox.id(), message());
+                        if (fails) {
+                            throw new IllegalStateException("unit failed after writing");
+                        }
+                        return m;
+                    });
+                }));
+            }
+            start.countDown();
+        }
+        Set<MessageId> kept = new HashSet<>();
+        int failed = 0;
+        for (Future<StoredMessage> f : futures) {
+            try {
+                kept.add(f.get().id());
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("unit failed after writing");
+                failed++;
+            }
+        }
+        assertThat(failed).isEqualTo(writers / 4);
+        List<StoredMessage> stored = store.inTransaction(r -> r.messages().list(server, inbox.id()));
+        assertThat(stored).extracting(StoredMessage::id).containsExactlyInAnyOrderElementsOf(kept);
+        assertThat(stored).extracting(StoredMessage::uid).doesNotHaveDuplicates();
+    }
+
+    /** What changed after a MODSEQ: new, re-flagged and expunged messages, by UID; nothing before it. */
+    @Test
+    void changesSinceAModSeqAreTheNewTheChangedAndTheExpunged() {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        StoredMessage one = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        StoredMessage two = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        StoredMessage three = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        long seen = three.modSeq();
+        store.inTransaction(r -> r.messages().setFlags(server, one.id(), Set.of("\\Seen")));
+        store.inTransaction(r -> r.messages().markDeleted(server, two.id(), Instant.now()));
+        StoredMessage four = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        List<StoredMessage> changed = store.inReadTransaction(r -> r.messages().changedSince(server, inbox.id(), seen));
+        assertThat(changed).extracting(StoredMessage::uid).containsExactly(one.uid(), two.uid(), four.uid());
+        assertThat(changed.get(0).flags()).containsExactly("\\Seen");
+        assertThat(changed.get(0).deletedAt()).isEmpty();
+        assertThat(changed.get(1).deletedAt()).isPresent();
+        long now = changed.stream().mapToLong(StoredMessage::modSeq).max().orElseThrow();
+        List<StoredMessage> none = store.inReadTransaction(r -> r.messages().changedSince(server, inbox.id(), now));
+        assertThat(none).isEmpty();
+    }
+
+    /** Read transactions see what was committed, beside the writer, and cannot write. */
+    @Test
+    void readTransactionsSeeCommitsAndRefuseWrites() {
+        Mailbox inbox = sharedInbox();
+        Scope server = MetadataStoreContract.server();
+        StoredMessage m = store.inTransaction(r -> r.messages().append(server, inbox.id(), message()));
+        Optional<StoredMessage> read = store.inReadTransaction(r -> r.messages().byId(server, m.id()));
+        assertThat(read).isPresent();
+        assertThatThrownBy(() -> store.inReadTransaction(r -> r.messages().append(server, inbox.id(), message())))
+                .isInstanceOf(RuntimeException.class);
+        List<StoredMessage> all = store.inTransaction(r -> r.messages().list(server, inbox.id()));
+        assertThat(all).hasSize(1);
+        assertThatThrownBy(() -> store.inTransaction(r -> store.inReadTransaction(r2 -> r2.tenants())))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     /** The same with a real second process, which is what the admin command line is. */
     @Test
     void anotherProcessWritesTheSameFileWhileThisOneDoes() throws Exception {
