@@ -1,11 +1,7 @@
 package org.postern.mta.checks;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -34,9 +30,7 @@ public final class PythonArc {
             "    sys.stdout.write(out + '\\n')",
             "    sys.stdout.flush()");
 
-    private static Process signer;
-    private static BufferedWriter requests;
-    private static BufferedReader answers;
+    private static final PythonWorker SEALER = new PythonWorker(SCRIPT);
 
     /** An RSA sealing key: the PEM for dkimpy and the TXT record to publish at selector._domainkey.domain. */
     public record Key(String privatePem, String publicRecord) {}
@@ -55,34 +49,16 @@ public final class PythonArc {
     }
 
     /** The message with a new ARC set (ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results) prepended. */
-    public static synchronized byte[] seal(byte[] message, Key key, String selector, String domain, String authservId)
+    public static byte[] seal(byte[] message, Key key, String selector, String domain, String authservId)
             throws IOException {
-        if (signer == null || !signer.isAlive()) {
-            signer = new ProcessBuilder(List.of(PythonDkim.PYTHON, "-c", SCRIPT))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            requests = new BufferedWriter(new OutputStreamWriter(signer.getOutputStream(), StandardCharsets.US_ASCII));
-            answers = new BufferedReader(new InputStreamReader(signer.getInputStream(), StandardCharsets.US_ASCII));
-        }
-        Base64.Encoder b64 = Base64.getEncoder();
-        StringBuilder line = new StringBuilder();
-        for (byte[] f : List.of(message, utf8(selector), utf8(domain), utf8(key.privatePem()), utf8(authservId))) {
-            line.append(" b:").append(b64.encodeToString(f));
-        }
-        requests.write(line.toString().strip());
-        requests.newLine();
-        requests.flush();
-        String answer = answers.readLine();
-        if (answer == null || answer.equals("ERR")) {
+        byte[] set = SEALER.call(List.of(message, PythonWorker.utf8(selector), PythonWorker.utf8(domain),
+                PythonWorker.utf8(key.privatePem()), PythonWorker.utf8(authservId)));
+        if (set == null) {
             throw new IOException("dkimpy failed to add an ARC set (python3-dkim and python3-authres installed?)");
         }
         ByteArrayOutputStream sealed = new ByteArrayOutputStream();
-        sealed.writeBytes(Base64.getDecoder().decode(answer));
+        sealed.writeBytes(set);
         sealed.writeBytes(message);
         return sealed.toByteArray();
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

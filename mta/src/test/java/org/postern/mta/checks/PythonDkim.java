@@ -1,11 +1,7 @@
 package org.postern.mta.checks;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -40,9 +36,7 @@ final class PythonDkim {
             "    sys.stdout.write(out + '\\n')",
             "    sys.stdout.flush()");
 
-    private static Process signer;
-    private static BufferedWriter requests;
-    private static BufferedReader answers;
+    private static final PythonWorker SIGNER = new PythonWorker(SCRIPT);
 
     /** A DKIM key pair with the forms the signer and the DNS record need. */
     record Key(String algorithm, String privateForPython, String publicRecord) {}
@@ -72,38 +66,22 @@ final class PythonDkim {
     }
 
     /** The message with a DKIM-Signature field prepended. */
-    static synchronized byte[] sign(byte[] message, Key key, String selector, String domain, String canon,
+    static byte[] sign(byte[] message, Key key, String selector, String domain, String canon,
             boolean length, String identity) throws IOException {
-        if (signer == null || !signer.isAlive()) {
-            signer = new ProcessBuilder(List.of(PYTHON, "-c", SCRIPT))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            requests = new BufferedWriter(new OutputStreamWriter(signer.getOutputStream(), StandardCharsets.US_ASCII));
-            answers = new BufferedReader(new InputStreamReader(signer.getInputStream(), StandardCharsets.US_ASCII));
-        }
-        Base64.Encoder b64 = Base64.getEncoder();
-        List<byte[]> fields = List.of(message, utf8(selector), utf8(domain), utf8(key.privateForPython()),
+        byte[] signature = SIGNER.call(List.of(message, utf8(selector), utf8(domain), utf8(key.privateForPython()),
                 utf8(key.algorithm()), utf8(canon), utf8(length ? "1" : "0"), utf8(identity == null ? "" : identity),
-                utf8("from:to:subject:date:message-id"));
-        StringBuilder line = new StringBuilder();
-        for (byte[] f : fields) {
-            line.append(" b:").append(b64.encodeToString(f)); // the prefix keeps empty fields
-        }
-        requests.write(line.toString().strip());
-        requests.newLine();
-        requests.flush();
-        String answer = answers.readLine();
-        if (answer == null || answer.equals("ERR")) {
+                utf8("from:to:subject:date:message-id")));
+        if (signature == null) {
             throw new IOException("dkimpy failed to sign (python3-dkim and python3-nacl installed?)");
         }
         ByteArrayOutputStream signed = new ByteArrayOutputStream();
-        signed.writeBytes(Base64.getDecoder().decode(answer));
+        signed.writeBytes(signature);
         signed.writeBytes(message);
         return signed.toByteArray();
     }
 
     private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return PythonWorker.utf8(s);
     }
 
     static byte[] sign(byte[] message, Key key, String selector, String domain) throws IOException {
